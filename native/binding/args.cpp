@@ -1,0 +1,113 @@
+#include "args.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "errors.hpp"
+#include "status.hpp"
+
+namespace sparse::binding {
+
+namespace {
+
+std::string dotted(const char* obj, const char* key) { return std::string(obj) + "." + key; }
+
+}  // namespace
+
+int64_t getSize(const Napi::Value& value, const char* name) {
+  Napi::Env env = value.Env();
+  if (!value.IsNumber()) throwTypeError(env, std::string(name) + " must be a non-negative integer");
+  const double d = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d < 0 || std::floor(d) != d) {
+    throwTypeError(env, std::string(name) + " must be a non-negative integer");
+  }
+  if (d > static_cast<double>(kMaxIndex)) {
+    throwCoded(env, "ERR_SPARSE_TOO_LARGE",
+               std::string(name) + " = " + num(static_cast<int64_t>(std::min(d, 9007199254740992.0))) +
+                   " exceeds the int32 index limit " + num(kMaxIndex));
+  }
+  return static_cast<int64_t>(d);
+}
+
+double getNumber(const Napi::Value& value, const char* name) {
+  if (!value.IsNumber()) throwTypeError(value.Env(), std::string(name) + " must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+Napi::Int32Array getInt32Array(const Napi::Value& value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throwTypeError(value.Env(), std::string(name) + " must be an Int32Array");
+  }
+  return value.As<Napi::Int32Array>();
+}
+
+Napi::TypedArray getValues(const Napi::Value& value, const char* name, Dtype* dtype) {
+  if (value.IsTypedArray()) {
+    const napi_typedarray_type type = value.As<Napi::TypedArray>().TypedArrayType();
+    if (type == napi_float64_array || type == napi_float32_array) {
+      *dtype = type == napi_float32_array ? Dtype::F32 : Dtype::F64;
+      return value.As<Napi::TypedArray>();
+    }
+  }
+  throwTypeError(value.Env(), std::string(name) + " must be a Float64Array or Float32Array");
+}
+
+Napi::TypedArray getValuesOf(const Napi::Value& value, const char* name, Dtype expected) {
+  Dtype dtype;
+  Napi::TypedArray array = getValues(value, name, &dtype);
+  if (dtype != expected) {
+    throwTypeError(value.Env(), std::string(name) + " must be a " +
+                                    (expected == Dtype::F32 ? "Float32Array" : "Float64Array") +
+                                    " to match the matrix's dtype");
+  }
+  return array;
+}
+
+CsrArg getCsr(const Napi::Value& value, const char* name) {
+  if (!value.IsObject()) throwTypeError(value.Env(), std::string(name) + " must be a CSR matrix object");
+  Napi::Object obj = value.As<Napi::Object>();
+  CsrArg a;
+  a.rows = getSize(obj.Get("rows"), dotted(name, "rows").c_str());
+  a.cols = getSize(obj.Get("cols"), dotted(name, "cols").c_str());
+  a.rowPtr = getInt32Array(obj.Get("rowPtr"), dotted(name, "rowPtr").c_str());
+  a.colIdx = getInt32Array(obj.Get("colIdx"), dotted(name, "colIdx").c_str());
+  a.values = getValues(obj.Get("values"), dotted(name, "values").c_str(), &a.dtype);
+  return a;
+}
+
+void requireLength(const Napi::TypedArray& array, int64_t expected, const char* fn, const char* name,
+                   bool atLeast) {
+  const int64_t length = static_cast<int64_t>(array.ElementLength());
+  if (atLeast ? length >= expected : length == expected) return;
+  throwShape(array.Env(), std::string(fn) + ": " + name + " has length " + num(length) + ", expected " +
+                              (atLeast ? "at least " : "") + num(expected));
+}
+
+Napi::Int32Array newInt32Array(Napi::Env env, int64_t length) {
+  try {
+    return Napi::Int32Array::New(env, static_cast<size_t>(length));
+  } catch (const Napi::Error&) {
+    throwCoded(env, "ERR_SPARSE_NO_MEMORY", "cannot allocate an Int32Array of length " + num(length));
+  }
+}
+
+Napi::TypedArray newValues(Napi::Env env, Dtype dtype, int64_t length) {
+  try {
+    if (dtype == Dtype::F32) return Napi::Float32Array::New(env, static_cast<size_t>(length));
+    return Napi::Float64Array::New(env, static_cast<size_t>(length));
+  } catch (const Napi::Error&) {
+    throwCoded(env, "ERR_SPARSE_NO_MEMORY", "cannot allocate a values array of length " + num(length));
+  }
+}
+
+Napi::Object makeParts(Napi::Env env, const Napi::Int32Array& rowPtr, const Napi::Int32Array& colIdx,
+                       const Napi::TypedArray& values) {
+  Napi::Object parts = Napi::Object::New(env);
+  parts.Set("rowPtr", rowPtr);
+  parts.Set("colIdx", colIdx);
+  parts.Set("values", values);
+  return parts;
+}
+
+}  // namespace sparse::binding

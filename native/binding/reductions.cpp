@@ -1,0 +1,55 @@
+#include "args.hpp"
+#include "errors.hpp"
+#include "exports.hpp"
+#include "reductions_csr.hpp"
+
+namespace sparse::binding {
+
+namespace {
+
+enum class Reduction { RowSums, ColSums, Diagonal };
+
+// rowSums(A, out) / colSums(A, out) / diagonal(A, out): out of length rows, cols, min(rows, cols).
+template <Reduction R>
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const CsrArg A = getCsr(info[0], "A");
+  const Napi::TypedArray out = getValuesOf(info[1], "out", A.dtype);
+  const char* fn = R == Reduction::RowSums ? "rowSums" : R == Reduction::ColSums ? "colSums" : "diagonal";
+  const int64_t length = R == Reduction::RowSums   ? A.rows
+                         : R == Reduction::ColSums ? A.cols
+                                                   : (A.rows < A.cols ? A.rows : A.cols);
+  requireLength(out, length, fn, "out");
+  check(env, withDtype(A.dtype, [&](auto zero) {
+          using T = decltype(zero);
+          const CsrView<T> a = A.view<T>();
+          T* o = dataOf<T>(out);
+          if (R == Reduction::RowSums) return rowSums(a, o);
+          if (R == Reduction::ColSums) return colSums(a, o);
+          return diagonal(a, o);
+        }));
+  return env.Undefined();
+}
+
+// normFrobenius(A) -> number.
+Napi::Value NormFrobenius(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const CsrArg A = getCsr(info[0], "A");
+  double result = 0;
+  check(env, withDtype(A.dtype, [&](auto zero) {
+          using T = decltype(zero);
+          return normFrobenius(A.view<T>(), &result);
+        }));
+  return Napi::Number::New(env, result);
+}
+
+}  // namespace
+
+void exportReductions(Napi::Env env, Napi::Object exports) {
+  exportFunction<Reduce<Reduction::RowSums>>(env, exports, "rowSums");
+  exportFunction<Reduce<Reduction::ColSums>>(env, exports, "colSums");
+  exportFunction<Reduce<Reduction::Diagonal>>(env, exports, "diagonal");
+  exportFunction<NormFrobenius>(env, exports, "normFrobenius");
+}
+
+}  // namespace sparse::binding

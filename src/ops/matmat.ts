@@ -1,0 +1,45 @@
+import { ShapeError } from '../errors.js';
+import { activeBackend } from '../backend/select.js';
+import type { CsrMatrix } from '../formats/csr.js';
+import { DenseMatrix } from '../formats/dense.js';
+import { allocValues } from '../types.js';
+import { checkOut } from '../util/check.js';
+import { checkCsr, optionalNumber, overlaps } from './common.js';
+
+export interface MatmatOptions {
+  /** Written in place and returned; must have the matrix's dtype and the result's shape. */
+  out?: DenseMatrix;
+  alpha?: number;
+  /** Used only with `out`. */
+  beta?: number;
+  /** Multiply by A^T without forming it. */
+  transpose?: boolean;
+}
+
+/** SpMM: alpha * op(A) X + beta * out with X and the result dense row-major. */
+export function matmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions = {}): DenseMatrix {
+  checkCsr(A, 'A');
+  if (!(X instanceof DenseMatrix)) throw new TypeError('X must be a DenseMatrix');
+  const transpose = options.transpose === true;
+  const n = transpose ? A.rows : A.cols;
+  const m = transpose ? A.cols : A.rows;
+  if (X.rows !== n) throw new ShapeError(`X has ${X.rows} rows, expected ${n} (A is ${A.rows}x${A.cols}${transpose ? ', transposed' : ''})`);
+  const k = X.cols;
+  let xdata = X.dtype === A.dtype ? X.data : allocValues(A.dtype, X.data.length);
+  if (xdata !== X.data) xdata.set(X.data);
+  const alpha = optionalNumber(options.alpha, 'alpha', 1);
+  let beta = optionalNumber(options.beta, 'beta', 0);
+  let out: DenseMatrix;
+  if (options.out !== undefined) {
+    if (!(options.out instanceof DenseMatrix)) throw new TypeError('out must be a DenseMatrix');
+    out = options.out;
+    if (out.rows !== m || out.cols !== k) throw new ShapeError(`out is ${out.rows}x${out.cols}, expected ${m}x${k}`);
+    checkOut(out.data, A.dtype, m * k, 'out.data');
+    if (overlaps(xdata, out.data)) xdata = xdata.slice();
+  } else {
+    out = new DenseMatrix(m, k, undefined, { dtype: A.dtype });
+    beta = 0;
+  }
+  activeBackend().spmm(A, xdata, k, out.data, alpha, beta, transpose);
+  return out;
+}

@@ -1,0 +1,37 @@
+import { activeBackend } from '../backend/select.js';
+import type { CsrMatrix } from '../formats/csr.js';
+import { allocValues, type Values } from '../types.js';
+import { checkOut, toVector } from '../util/check.js';
+import { checkCsr, optionalNumber, overlaps } from './common.js';
+
+export interface MatvecOptions {
+  /** Written in place and returned; must have the matrix's dtype. */
+  out?: Values;
+  /** Default 1. */
+  alpha?: number;
+  /** Default 0; used only with `out` (beta = 0 ignores out's old contents, NaN included). */
+  beta?: number;
+  /** Multiply by A^T without forming it. */
+  transpose?: boolean;
+}
+
+/** out = alpha * op(A) x + beta * out, op(A) = A or A^T. */
+export function matvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOptions = {}): Values {
+  checkCsr(A, 'A');
+  const transpose = options.transpose === true;
+  const n = transpose ? A.rows : A.cols;
+  const m = transpose ? A.cols : A.rows;
+  let xv = toVector(x, A.dtype, n, 'x');
+  const alpha = optionalNumber(options.alpha, 'alpha', 1);
+  let beta = optionalNumber(options.beta, 'beta', 0);
+  let y: Values;
+  if (options.out !== undefined) {
+    y = checkOut(options.out, A.dtype, m);
+    if (overlaps(xv, y)) xv = xv.slice();
+  } else {
+    y = allocValues(A.dtype, m);
+    beta = 0;
+  }
+  activeBackend().spmv(A, xv, y, alpha, beta, transpose);
+  return y;
+}
