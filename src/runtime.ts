@@ -21,7 +21,7 @@ export function runtimeInfo(): RuntimeInfo {
   const info: RuntimeInfo = {
     backend,
     threads: 1,
-    simd: backend === 'native' && native.info ? (native.info.simd as RuntimeInfo['simd']) : 'scalar',
+    simd: backend === 'native' && native.control ? native.control.info().simd : 'scalar',
     version: VERSION,
   };
   if (native.error) info.loadError = native.error.message;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cpu_features.hpp"
+#include "kernel_table.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 
@@ -16,7 +17,9 @@ namespace sparse::binding {
 
 class Addon : public Napi::Addon<Addon> {
  public:
-  Addon(Napi::Env env, Napi::Object exports) : cpu_(detectCpuFeatures(std::getenv("SPARSE_LINALG_SIMD"))) {
+  Addon(Napi::Env env, Napi::Object exports)
+      : cpu_(detectCpuFeatures(std::getenv("SPARSE_LINALG_SIMD"))), table_(kernelTableFor(cpu_.level)) {
+    if (table_ == nullptr) table_ = kernelTableFor(SimdLevel::Scalar);
     exportSpmv(env, exports);
     exportSpmm(env, exports);
     exportSpgemm(env, exports);
@@ -26,8 +29,10 @@ class Addon : public Napi::Addon<Addon> {
     exportScale(env, exports);
     exportReductions(env, exports);
     exportDense(env, exports);
-    DefineAddon(exports, {InstanceMethod("info", &Addon::Info)});
+    DefineAddon(exports, {InstanceMethod("info", &Addon::Info), InstanceMethod("setSimd", &Addon::SetSimd)});
   }
+
+  const KernelTable& table() const { return *table_; }
 
  private:
   // info() -> { version, simd, simdSupported, hardwareThreads, simdWarning? }
@@ -35,7 +40,7 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
     out.Set("version", SPARSE_LINALG_VERSION);
-    out.Set("simd", simdName(cpu_.level));
+    out.Set("simd", simdName(table_->level));
     Napi::Array supported = Napi::Array::New(env, cpu_.supported.size());
     for (size_t i = 0; i < cpu_.supported.size(); i++) supported.Set(static_cast<uint32_t>(i), simdName(cpu_.supported[i]));
     out.Set("simdSupported", supported);
@@ -44,8 +49,26 @@ class Addon : public Napi::Addon<Addon> {
     return out;
   }
 
+  // setSimd(level): switch this instance's kernel table (tests run every level the CPU has).
+  // A level the CPU cannot run is refused, never used.
+  Napi::Value SetSimd(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const std::string want = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : std::string();
+    for (SimdLevel level : cpu_.supported) {
+      const KernelTable* t = kernelTableFor(level);
+      if (t != nullptr && want == simdName(level)) {
+        table_ = t;
+        return env.Undefined();
+      }
+    }
+    throwCoded(env, "ERR_SPARSE_SIMD", "SIMD level '" + want + "' is not supported by this CPU or build");
+  }
+
   const CpuFeatures cpu_;
+  const KernelTable* table_;
 };
+
+const KernelTable& kernels(Napi::Env env) { return env.GetInstanceData<Addon>()->table(); }
 
 }  // namespace sparse::binding
 

@@ -3,7 +3,12 @@
 
 #include <napi.h>
 
+#include "kernel_table.hpp"
+
 namespace sparse::binding {
+
+// The kernel table this environment's addon instance chose (SIMD level); defined in addon.cpp.
+const KernelTable& kernels(Napi::Env env);
 
 void exportSpmv(Napi::Env env, Napi::Object exports);
 void exportSpmm(Napi::Env env, Napi::Object exports);

@@ -1,7 +1,7 @@
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
-#include "spmv_csr.hpp"
+#include "kernel_table.hpp"
 
 namespace sparse::binding {
 
@@ -19,7 +19,7 @@ Napi::Value Spmv(const Napi::CallbackInfo& info) {
   requireLength(y, transpose ? A.cols : A.rows, "spmv", "y");
   check(info.Env(), withDtype(A.dtype, [&](auto zero) {
           using T = decltype(zero);
-          return spmv(A.view<T>(), dataOf<T>(x), dataOf<T>(y), alpha, beta, transpose);
+          return kernels(info.Env()).spmv(T{})(A.view<T>(), dataOf<T>(x), dataOf<T>(y), alpha, beta, transpose);
         }));
   return info.Env().Undefined();
 }

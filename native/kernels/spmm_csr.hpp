@@ -73,7 +73,7 @@ Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, doub
   }
   s = validateCsr(A);
   if (!s.ok()) return s;
-  scaleOutput(Y, 0, A.cols * k, beta);
+  scaleOutput<SimdLevel::Scalar>(Y, 0, A.cols * k, beta);
   spmmTransposedRows(A, X, k, Y, alpha, 0, A.rows);
   return Status::okay();
 }

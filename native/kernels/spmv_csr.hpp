@@ -3,6 +3,7 @@
 #pragma once
 
 #include "csr_check.hpp"
+#include "simd_level.hpp"
 
 namespace sparse {
 
@@ -10,7 +11,7 @@ namespace sparse {
 // Checks are fused into the loop (a row end beyond nnz or a column out of range) and nothing
 // out of bounds is read; returns false on the first bad row so the caller can run validateCsr
 // for the exact message. Rows before the bad one may have been written, as in the JS twin.
-template <class T>
+template <SimdLevel L, class T>
 bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
   const int64_t nnz = A.nnz();
@@ -32,7 +33,7 @@ bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, 
 }
 
 // y = beta*y over [begin, end), with beta = 0 overwriting (so NaN in y does not survive).
-template <class T>
+template <SimdLevel L, class T>
 void scaleOutput(T* y, int64_t begin, int64_t end, double beta) {
   if (beta == 0) {
     for (int64_t t = begin; t < end; t++) y[t] = 0;
@@ -43,7 +44,7 @@ void scaleOutput(T* y, int64_t begin, int64_t end, double beta) {
 
 // Scatter rows [rowBegin, rowEnd) of A^T x into y (already scaled by beta). Needs a validated A.
 // Two row ranges write the same y entries, so a parallel version needs per-range buffers.
-template <class T>
+template <SimdLevel L, class T>
 void spmvTransposedRows(const CsrView<T>& A, const T* x, T* y, double alpha, int64_t rowBegin, int64_t rowEnd) {
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const Acc xi = alpha * static_cast<Acc>(x[i]);
@@ -55,19 +56,19 @@ void spmvTransposedRows(const CsrView<T>& A, const T* x, T* y, double alpha, int
   }
 }
 
-template <class T>
+template <SimdLevel L, class T>
 Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bool transpose) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
   if (!transpose) {
-    if (spmvRows(A, x, y, alpha, beta, 0, A.rows)) return Status::okay();
+    if (spmvRows<L>(A, x, y, alpha, beta, 0, A.rows)) return Status::okay();
     return validateCsr(A);
   }
   // Validate the whole structure before touching y, so a bad matrix leaves y as it was.
   s = validateCsr(A);
   if (!s.ok()) return s;
-  scaleOutput(y, 0, A.cols, beta);
-  spmvTransposedRows(A, x, y, alpha, 0, A.rows);
+  scaleOutput<L>(y, 0, A.cols, beta);
+  spmvTransposedRows<L>(A, x, y, alpha, 0, A.rows);
   return Status::okay();
 }
 

@@ -1,13 +1,13 @@
-// What the CPU can run, and which SIMD level the addon will use. Kernels do not use SIMD yet;
-// the level is reported through info() so that runtimeInfo() and bug reports say what ran.
+// What the CPU can run, and which SIMD level the addon will use (native/dispatch picks the kernel
+// table for it); info() reports it so that runtimeInfo() and bug reports say what ran.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace sparse {
+#include "simd_level.hpp"
 
-enum class SimdLevel { Scalar, Avx2, Avx512, Neon };
+namespace sparse {
 
 const char* simdName(SimdLevel level);
 

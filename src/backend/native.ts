@@ -16,13 +16,21 @@ export interface NativeInfo {
   simdWarning?: string;
 }
 
+/** Runtime switches of the addon that are not kernels (tests use them to cover every SIMD level). */
+export interface NativeControl {
+  info(): NativeInfo;
+  /** Switches this addon instance to another kernel table; throws for a level the CPU lacks. */
+  setSimd(level: string): void;
+}
+
 export interface NativeLoad {
   backend: Backend | null;
   info: NativeInfo | null;
+  control: NativeControl | null;
   error: Error | null;
 }
 
-type Addon = { [K in Exclude<keyof Backend, 'name'>]: Backend[K] } & { info(): NativeInfo };
+type Addon = { [K in Exclude<keyof Backend, 'name'>]: Backend[K] } & NativeControl;
 
 const PACKAGE_NAME = 'sparse-linalg';
 
@@ -85,9 +93,9 @@ export function loadNativeBackend(): NativeLoad {
   try {
     const load = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => Addon;
     const addon = load(findPackageRoot());
-    cached = { backend: wrap(addon), info: addon.info(), error: null };
+    cached = { backend: wrap(addon), info: addon.info(), control: addon, error: null };
   } catch (err) {
-    cached = { backend: null, info: null, error: err instanceof Error ? err : new Error(String(err)) };
+    cached = { backend: null, info: null, control: null, error: err instanceof Error ? err : new Error(String(err)) };
   }
   return cached;
 }

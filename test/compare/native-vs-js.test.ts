@@ -1,13 +1,18 @@
 // Every public operation on both backends: structure and errors identical, values within 1e-12
 // (f64) or 1e-5 (f32) relative to the sum of absolute terms. Skipped when the addon is not built.
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CooBuilder, CsrMatrix, DenseMatrix, type Values } from '../../src/index.js';
 import { buildCsr, FC_SEED, matrixSpec, scalar, tolFor, vectorOf, type MatrixSpec } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/reference.js';
 
 const hasNative = nativeAvailable();
+// Every SIMD level this CPU runs gets the whole comparison (each is its own kernel table).
+const control = loadNativeBackend().control;
+const levels = control ? control.info().simdSupported : ['none'];
+const defaultLevel = control?.info().simd;
 const runs = { seed: FC_SEED, numRuns: 200 };
 
 function onBoth<T>(fn: () => T): { js: T; native: T } {
@@ -59,8 +64,12 @@ const withVectors = matrixSpec({ maxDim: 30 }).chain((s) =>
   fc.tuple(fc.constant(s), vectorOf(s.cols, s.dtype), vectorOf(s.rows, s.dtype), fc.integer({ min: 1, max: 9 }), scalar),
 );
 
-describe.skipIf(!hasNative)('native and JS backends agree', () => {
-  afterAll(() => setBackend('auto'));
+describe.skipIf(!hasNative).each(levels)('native (SIMD %s) and JS backends agree', (level) => {
+  beforeAll(() => control?.setSimd(level));
+  afterAll(() => {
+    if (defaultLevel) control?.setSimd(defaultLevel);
+    setBackend('auto');
+  });
 
   it('matvec, plain and transposed, with alpha/beta', () => {
     fc.assert(
