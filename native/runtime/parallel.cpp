@@ -8,6 +8,7 @@ namespace sparse {
 
 namespace {
 std::atomic<int> g_threads{1};
+thread_local const std::atomic<bool>* t_cancel = nullptr;
 
 template <class P>
 void split(const P* prefix, int64_t n, int64_t parts, int64_t* bounds) {
@@ -26,8 +27,13 @@ void split(const P* prefix, int64_t n, int64_t parts, int64_t* bounds) {
 int maxThreads() { return g_threads.load(std::memory_order_relaxed); }
 void setMaxThreads(int n) { g_threads.store(n < 1 ? 1 : n, std::memory_order_relaxed); }
 
+CancelScope::CancelScope(const std::atomic<bool>* flag) : previous_(t_cancel) { t_cancel = flag; }
+CancelScope::~CancelScope() { t_cancel = previous_; }
+
+bool cancelRequested() { return t_cancel != nullptr && t_cancel->load(std::memory_order_relaxed); }
+
 void parallelFor(int64_t tasks, const std::function<void(int64_t)>& body) {
-  for (int64_t t = 0; t < tasks; t++) body(t);
+  for (int64_t t = 0; t < tasks && !cancelRequested(); t++) body(t);
 }
 
 int64_t partsFor(int64_t work, int64_t grain, int64_t maxParts) {

@@ -6,6 +6,7 @@
 // in task order. Then results are bit-identical for any number of threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -18,6 +19,23 @@ void setMaxThreads(int n);
 // Runs body(task) for every task in [0, tasks), concurrently on up to maxThreads() threads; returns
 // when all are done. `body` must not throw. Safe to call from several threads at once.
 void parallelFor(int64_t tasks, const std::function<void(int64_t task)>& body);
+
+// Cancellation for async calls: while a CancelScope is alive on a thread, every parallelFor started
+// from that thread stops handing out tasks once `*flag` becomes true (tasks already running finish).
+// The caller then discards the partial result and reports an AbortError.
+class CancelScope {
+ public:
+  explicit CancelScope(const std::atomic<bool>* flag);
+  ~CancelScope();
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
+
+// True when the calling thread's CancelScope flag is set (kernels with long serial phases may poll it).
+bool cancelRequested();
 
 // How many tasks to cut `work` units into: about one per `grain` units, at most `maxParts`, at
 // least 1. A function of the work alone (see the determinism rule).
