@@ -1,4 +1,4 @@
-import { activeBackend } from '../backend/select.js';
+import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { checkCsr, commonDtype, optionalNumber, sameShape } from './common.js';
 import { csrFromParts } from './result.js';
@@ -18,5 +18,5 @@ export function add(A: CsrMatrix, B: CsrMatrix, options: AddOptions = {}): CsrMa
   const alpha = optionalNumber(options.alpha, 'alpha', 1);
   const beta = optionalNumber(options.beta, 'beta', 1);
   const [a, b] = commonDtype(A, B);
-  return csrFromParts(A.rows, A.cols, activeBackend().add(a, b, alpha, beta));
+  return csrFromParts(A.rows, A.cols, backendFor(a.nnz + b.nnz).add(a, b, alpha, beta));
 }

@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import { activeBackend } from '../backend/select.js';
+import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { DenseMatrix } from '../formats/dense.js';
 import { allocValues } from '../types.js';
@@ -40,6 +40,6 @@ export function matmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions = {}
     out = new DenseMatrix(m, k, undefined, { dtype: A.dtype });
     beta = 0;
   }
-  activeBackend().spmm(A, xdata, k, out.data, alpha, beta, transpose);
+  backendFor((A.nnz + m) * k).spmm(A, xdata, k, out.data, alpha, beta, transpose);
   return out;
 }

@@ -1,4 +1,4 @@
-import { activeBackend } from '../backend/select.js';
+import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { allocValues, type Values } from '../types.js';
 import { checkOut, toVector } from '../util/check.js';
@@ -32,6 +32,6 @@ export function matvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOption
     y = allocValues(A.dtype, m);
     beta = 0;
   }
-  activeBackend().spmv(A, xv, y, alpha, beta, transpose);
+  backendFor(A.nnz + m).spmv(A, xv, y, alpha, beta, transpose);
   return y;
 }

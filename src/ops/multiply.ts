@@ -1,5 +1,5 @@
 import { ShapeError } from '../errors.js';
-import { activeBackend } from '../backend/select.js';
+import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { checkCsr, commonDtype } from './common.js';
 import { csrFromParts } from './result.js';
@@ -10,5 +10,5 @@ export function multiply(A: CsrMatrix, B: CsrMatrix): CsrMatrix {
   checkCsr(B, 'B');
   if (A.cols !== B.rows) throw new ShapeError(`multiply: A is ${A.rows}x${A.cols} but B is ${B.rows}x${B.cols}`);
   const [a, b] = commonDtype(A, B);
-  return csrFromParts(A.rows, B.cols, activeBackend().spgemm(a, b));
+  return csrFromParts(A.rows, B.cols, backendFor(a.nnz + b.nnz).spgemm(a, b));
 }

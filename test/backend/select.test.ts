@@ -20,7 +20,6 @@ describe('backend selection', () => {
   });
 
   it('setBackend switches and refuses nonsense', () => {
-    const before = getBackend();
     setBackend('js');
     expect(getBackend()).toBe('js');
     if (nativeAvailable()) {
@@ -31,24 +30,42 @@ describe('backend selection', () => {
       expect(() => setBackend('native')).toThrow(/npm run build:native/);
     }
     expect(() => setBackend('gpu' as never)).toThrow(TypeError);
-    setBackend(before);
+    setBackend('auto');
   });
 
   it('an unknown SPARSE_LINALG_BACKEND value is an error that names it', () => {
     const saved = process.env.SPARSE_LINALG_BACKEND;
-    const before = getBackend();
     process.env.SPARSE_LINALG_BACKEND = 'cuda';
     try {
       expect(() => setBackend('auto')).toThrow(BackendError);
       expect(() => setBackend('auto')).toThrow(/'cuda'/);
     } finally {
       process.env.SPARSE_LINALG_BACKEND = saved;
-      setBackend(before);
+      setBackend('auto');
     }
   });
 
   it('VERSION matches package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(VERSION).toBe(pkg.version);
+  });
+});
+
+describe('small-input path', () => {
+  it('tiny calls on the automatic native backend run the JS kernel; explicit native never does', async () => {
+    const { backendFor, SMALL_WORK } = await import('../../src/backend/select.js');
+    setBackend('js');
+    expect(backendFor(1).name).toBe('js');
+    if (nativeAvailable()) {
+      setBackend('native');
+      expect(backendFor(1).name).toBe('native');
+      const saved = process.env.SPARSE_LINALG_BACKEND;
+      process.env.SPARSE_LINALG_BACKEND = 'auto';
+      setBackend('auto');
+      expect(backendFor(1).name).toBe('js');
+      expect(backendFor(SMALL_WORK).name).toBe('native');
+      process.env.SPARSE_LINALG_BACKEND = saved;
+    }
+    setBackend('auto');
   });
 });
