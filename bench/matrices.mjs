@@ -1,5 +1,7 @@
 // Generated benchmark matrices, built straight into canonical CSR arrays (sorted, unique columns).
-import { CsrMatrix } from '../dist/index.js';
+import { lib } from './dist.mjs';
+
+const { CsrMatrix } = lib;
 
 /** xorshift32: a cheap reproducible stream for generators (not the library's Rng, to stay fast here). */
 function xorshift(seed) {
@@ -92,4 +94,24 @@ export function powerLaw(rows, avg, maxRow, seed = 2) {
   for (let i = 0; i < rows; i++) lengths[i] = Math.min(maxRow, Math.max(1, Math.round(lengths[i] * f)));
   lengths[Math.floor(rnd() * rows)] = maxRow;
   return build(rows, rows, lengths, () => Math.min(rows - 1, Math.floor(rows * rnd() ** 2)), seed);
+}
+
+/**
+ * `n` COO triplets in random order over a rows x cols matrix, drawn from n/2 distinct positions
+ * (5 a row when n = 10*rows), so most positions appear about twice: the duplicate-summing path
+ * of COO -> CSR. Plain arrays, not a matrix.
+ */
+export function cooWithDuplicates(rows, cols, n, seed = 5) {
+  const rnd = xorshift(seed);
+  const distinct = Math.max(1, Math.floor(n / 2));
+  const rowIdx = new Int32Array(n);
+  const colIdx = new Int32Array(n);
+  const values = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const k = Math.floor(rnd() * distinct);
+    rowIdx[t] = k % rows;
+    colIdx[t] = (Math.imul(k, 2654435761) >>> 0) % cols;
+    values[t] = rnd() - 0.5;
+  }
+  return { rows, cols, rowIdx, colIdx, values };
 }

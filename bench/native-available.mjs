@@ -1,4 +1,6 @@
-import { runtimeInfo, setBackend } from '../dist/index.js';
+import { lib } from './dist.mjs';
+
+const { runtimeInfo, setBackend } = lib;
 
 /** Whether the addon loaded, without changing the active backend for good. */
 export function nativeAvailable() {

@@ -1,4 +1,4 @@
-#include "add_csr.hpp"
+#include "kernel_table.hpp"
 #include "args.hpp"
 #include "csr_check.hpp"
 #include "errors.hpp"
@@ -25,14 +25,14 @@ Napi::Value Add(const Napi::CallbackInfo& info) {
       using TB = decltype(zb);
       const CsrView<TA> a = A.view<TA>();
       const CsrView<TB> b = B.view<TB>();
-      check(env, validateCsr(a));
-      check(env, validateCsr(b));
+      check(env, kernels(env).csr(TA{}).validate(a));
+      check(env, kernels(env).csr(TB{}).validate(b));
       Napi::Int32Array rowPtr = newInt32Array(env, a.rows + 1);
-      check(env, addSymbolic(a, b, rowPtr.Data()));
+      check(env, kernels(env).csr(TA{}).addSymbolic(TB{})(a, b, rowPtr.Data()));
       const int64_t nnz = rowPtr[static_cast<size_t>(a.rows)];
       Napi::Int32Array colIdx = newInt32Array(env, nnz);
       Napi::TypedArray values = newValues(env, A.dtype, nnz);
-      addNumeric(a, b, alpha, beta, colIdx.Data(), dataOf<TA>(values));
+      kernels(env).csr(TA{}).addNumeric(TB{})(a, b, rowPtr.Data(), alpha, beta, colIdx.Data(), dataOf<TA>(values));
       return makeParts(env, rowPtr, colIdx, values);
     });
   });

@@ -6,6 +6,7 @@
 
 #include "cpu_features.hpp"
 #include "kernel_table.hpp"
+#include "parallel.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 
@@ -29,7 +30,12 @@ class Addon : public Napi::Addon<Addon> {
     exportScale(env, exports);
     exportReductions(env, exports);
     exportDense(env, exports);
-    DefineAddon(exports, {InstanceMethod("info", &Addon::Info), InstanceMethod("setSimd", &Addon::SetSimd)});
+    exportBsr(env, exports);
+    exportAsync(env, exports);
+    exportStream(env, exports);
+    exportOt(env, exports);
+    DefineAddon(exports, {InstanceMethod("info", &Addon::Info), InstanceMethod("setSimd", &Addon::SetSimd),
+                          InstanceMethod("setThreads", &Addon::SetThreads), InstanceMethod("getThreads", &Addon::GetThreads)});
   }
 
   const KernelTable& table() const { return *table_; }
@@ -45,6 +51,7 @@ class Addon : public Napi::Addon<Addon> {
     for (size_t i = 0; i < cpu_.supported.size(); i++) supported.Set(static_cast<uint32_t>(i), simdName(cpu_.supported[i]));
     out.Set("simdSupported", supported);
     out.Set("hardwareThreads", Napi::Number::New(env, cpu_.hardwareThreads));
+    out.Set("threads", Napi::Number::New(env, maxThreads()));
     if (!cpu_.warning.empty()) out.Set("simdWarning", cpu_.warning);
     return out;
   }
@@ -63,6 +70,21 @@ class Addon : public Napi::Addon<Addon> {
     }
     throwCoded(env, "ERR_SPARSE_SIMD", "SIMD level '" + want + "' is not supported by this CPU or build");
   }
+
+  // setThreads(n): the process-wide cap on threads per kernel call (the pool is shared by every
+  // instance, so this affects worker_threads too). n: an integer in [1, 256]; the TS layer
+  // validates first, this is the last line of defence.
+  Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+    if (!(n >= 1 && n <= 256) || n != static_cast<double>(static_cast<int>(n))) {
+      throw Napi::RangeError::New(env, "threads must be an integer in [1, 256]");
+    }
+    setMaxThreads(static_cast<int>(n));
+    return env.Undefined();
+  }
+
+  Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), maxThreads()); }
 
   const CpuFeatures cpu_;
   const KernelTable* table_;

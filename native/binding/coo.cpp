@@ -1,5 +1,5 @@
 #include "args.hpp"
-#include "coo_to_csr.hpp"
+#include "kernel_table.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 
@@ -21,13 +21,13 @@ Napi::Value CooToCsr(const Napi::CallbackInfo& info) {
     using T = decltype(zero);
     Napi::Int32Array rowPtr = newInt32Array(env, rows + 1);
     CooToCsrWork work;
-    check(env, cooToCsrSymbolic(rows, cols, ri.Data(), static_cast<int64_t>(ri.ElementLength()), ci.Data(),
+    check(env, kernels(env).csr(T{}).cooSymbolic(rows, cols, ri.Data(), static_cast<int64_t>(ri.ElementLength()), ci.Data(),
                                 static_cast<int64_t>(ci.ElementLength()), dataOf<T>(vals),
                                 static_cast<int64_t>(vals.ElementLength()), rowPtr.Data(), work));
     const int64_t nnz = rowPtr[static_cast<size_t>(rows)];
     Napi::Int32Array colIdx = newInt32Array(env, nnz);
     Napi::TypedArray values = newValues(env, dtype, nnz);
-    cooToCsrNumeric(work, nnz, colIdx.Data(), dataOf<T>(values));
+    kernels(env).csr(T{}).cooNumeric(work, rows, rowPtr.Data(), colIdx.Data(), dataOf<T>(values));
     return makeParts(env, rowPtr, colIdx, values);
   });
 }

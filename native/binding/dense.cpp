@@ -1,5 +1,5 @@
 #include "args.hpp"
-#include "dense_csr.hpp"
+#include "kernel_table.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 
@@ -15,7 +15,7 @@ Napi::Value ToDense(const Napi::CallbackInfo& info) {
   requireLength(out, A.rows * A.cols, "toDense", "out");
   check(env, withDtype(A.dtype, [&](auto zero) {
           using T = decltype(zero);
-          return toDense(A.view<T>(), dataOf<T>(out));
+          return kernels(env).csr(T{}).toDense(A.view<T>(), dataOf<T>(out));
         }));
   return env.Undefined();
 }
@@ -32,11 +32,11 @@ Napi::Value FromDense(const Napi::CallbackInfo& info) {
     using T = decltype(zero);
     const T* d = dataOf<T>(data);
     Napi::Int32Array rowPtr = newInt32Array(env, rows + 1);
-    check(env, fromDenseSymbolic(rows, cols, d, rowPtr.Data()));
+    check(env, kernels(env).csr(T{}).fromDenseSymbolic(rows, cols, d, rowPtr.Data()));
     const int64_t nnz = rowPtr[static_cast<size_t>(rows)];
     Napi::Int32Array colIdx = newInt32Array(env, nnz);
     Napi::TypedArray values = newValues(env, dtype, nnz);
-    fromDenseNumeric(rows, cols, d, colIdx.Data(), dataOf<T>(values));
+    kernels(env).csr(T{}).fromDenseNumeric(rows, cols, d, rowPtr.Data(), colIdx.Data(), dataOf<T>(values));
     return makeParts(env, rowPtr, colIdx, values);
   });
 }

@@ -19,5 +19,9 @@ void exportAdd(Napi::Env env, Napi::Object exports);
 void exportScale(Napi::Env env, Napi::Object exports);
 void exportReductions(Napi::Env env, Napi::Object exports);
 void exportDense(Napi::Env env, Napi::Object exports);
+void exportBsr(Napi::Env env, Napi::Object exports);
+void exportAsync(Napi::Env env, Napi::Object exports);
+void exportStream(Napi::Env env, Napi::Object exports);
+void exportOt(Napi::Env env, Napi::Object exports);
 
 }  // namespace sparse::binding

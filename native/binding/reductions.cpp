@@ -1,7 +1,7 @@
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
-#include "reductions_csr.hpp"
+#include "kernel_table.hpp"
 
 namespace sparse::binding {
 
@@ -24,9 +24,10 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
           using T = decltype(zero);
           const CsrView<T> a = A.view<T>();
           T* o = dataOf<T>(out);
-          if (R == Reduction::RowSums) return rowSums(a, o);
-          if (R == Reduction::ColSums) return colSums(a, o);
-          return diagonal(a, o);
+          const CsrFns<T>& f = kernels(env).csr(T{});
+          if (R == Reduction::RowSums) return f.rowSums(a, o);
+          if (R == Reduction::ColSums) return f.colSums(a, o);
+          return f.diagonal(a, o);
         }));
   return env.Undefined();
 }
@@ -38,7 +39,7 @@ Napi::Value NormFrobenius(const Napi::CallbackInfo& info) {
   double result = 0;
   check(env, withDtype(A.dtype, [&](auto zero) {
           using T = decltype(zero);
-          return normFrobenius(A.view<T>(), &result);
+          return kernels(env).csr(T{}).normFrobenius(A.view<T>(), &result);
         }));
   return Napi::Number::New(env, result);
 }

@@ -2,7 +2,7 @@
 #include "csr_check.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
-#include "scale_csr.hpp"
+#include "kernel_table.hpp"
 
 namespace sparse::binding {
 
@@ -26,7 +26,7 @@ Napi::Value Scale(const Napi::CallbackInfo& info) {
     using T = decltype(zero);
     const CsrView<T> a = A.view<T>();
     requireOutForNnz(env, a, out, "scale");
-    check(env, scale(a, s, dataOf<T>(out)));
+    check(env, kernels(env).csr(T{}).scale(a, s, dataOf<T>(out)));
   });
   return env.Undefined();
 }
@@ -44,7 +44,8 @@ Napi::Value ScaleBy(const Napi::CallbackInfo& info) {
     using T = decltype(zero);
     const CsrView<T> a = A.view<T>();
     requireOutForNnz(env, a, out, fn);
-    check(env, Rows ? scaleRows(a, dataOf<T>(d), dataOf<T>(out)) : scaleCols(a, dataOf<T>(d), dataOf<T>(out)));
+    const CsrFns<T>& f = kernels(env).csr(T{});
+    check(env, (Rows ? f.scaleRows : f.scaleCols)(a, dataOf<T>(d), dataOf<T>(out)));
   });
   return env.Undefined();
 }

@@ -1,7 +1,7 @@
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
-#include "spmm_csr.hpp"
+#include "kernel_table.hpp"
 
 namespace sparse::binding {
 
@@ -21,7 +21,7 @@ Napi::Value Spmm(const Napi::CallbackInfo& info) {
   requireLength(Y, (transpose ? A.cols : A.rows) * k, "spmm", "Y");
   check(info.Env(), withDtype(A.dtype, [&](auto zero) {
           using T = decltype(zero);
-          return spmm(A.view<T>(), dataOf<T>(X), k, dataOf<T>(Y), alpha, beta, transpose);
+          return kernels(info.Env()).csr(T{}).spmm(A.view<T>(), dataOf<T>(X), k, dataOf<T>(Y), alpha, beta, transpose);
         }));
   return info.Env().Undefined();
 }

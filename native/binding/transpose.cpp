@@ -2,7 +2,7 @@
 #include "csr_check.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
-#include "transpose_csr.hpp"
+#include "kernel_table.hpp"
 
 namespace sparse::binding {
 
@@ -15,12 +15,11 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
   return withDtype(A.dtype, [&](auto zero) {
     using T = decltype(zero);
     const CsrView<T> a = A.view<T>();
-    check(env, validateCsr(a));
+    check(env, checkRowPtrEnds(a));  // nnz() is trusted only after this; the kernel validates the rest
     Napi::Int32Array rowPtr = newInt32Array(env, a.cols + 1);
-    transposeSymbolic(a, rowPtr.Data());
     Napi::Int32Array colIdx = newInt32Array(env, a.nnz());
     Napi::TypedArray values = newValues(env, A.dtype, a.nnz());
-    check(env, transposeNumeric(a, rowPtr.Data(), colIdx.Data(), dataOf<T>(values)));
+    check(env, kernels(env).csr(T{}).transpose(a, rowPtr.Data(), colIdx.Data(), dataOf<T>(values)));
     return makeParts(env, rowPtr, colIdx, values);
   });
 }

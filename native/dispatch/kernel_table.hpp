@@ -6,24 +6,132 @@
 
 #include <cstdint>
 
+#include "bsr_view.hpp"
 #include "csr_view.hpp"
 #include "simd_level.hpp"
+#include "spgemm_plan.hpp"
 #include "status.hpp"
+#include "workspace.hpp"
 
 namespace sparse {
 
 template <class T>
 using SpmvFn = Status (*)(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bool transpose);
+// helperA's family (threads issue): spmm, transpose, COO->CSR, add, scaling, reductions, dense.
+template <class T>
+using SpmmFn = Status (*)(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, bool transpose);
+template <class T>
+using TransposeFn = Status (*)(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T* values);
+template <class T>
+using CooSymbolicFn = Status (*)(int64_t rows, int64_t cols, const int32_t* ri, int64_t riLen, const int32_t* ci,
+                                 int64_t ciLen, const T* vals, int64_t valsLen, int32_t* rowPtr, CooToCsrWork& work);
+template <class T>
+using CooNumericFn = void (*)(const CooToCsrWork& work, int64_t rows, const int32_t* rowPtr, int32_t* colIdx, T* values);
+template <class TA, class TB>
+using AddSymbolicFn = Status (*)(const CsrView<TA>& A, const CsrView<TB>& B, int32_t* rowPtr);
+template <class TA, class TB>
+using AddNumericFn = void (*)(const CsrView<TA>& A, const CsrView<TB>& B, const int32_t* rowPtr, double alpha,
+                              double beta, int32_t* colIdx, TA* values);
+template <class T>
+using ScaleFn = Status (*)(const CsrView<T>& A, double s, T* out);
+template <class T>
+using ScaleByFn = Status (*)(const CsrView<T>& A, const T* d, T* out);
+template <class T>
+using ReduceFn = Status (*)(const CsrView<T>& A, T* out);
+template <class T>
+using NormFn = Status (*)(const CsrView<T>& A, double* result);
+template <class T>
+using FromDenseSymbolicFn = Status (*)(int64_t rows, int64_t cols, const T* data, int32_t* rowPtr);
+template <class T>
+using FromDenseNumericFn = void (*)(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx,
+                                    T* values);
+template <class T>
+struct CsrFns {
+  SpmmFn<T> spmm = nullptr;
+  TransposeFn<T> transpose = nullptr;
+  CooSymbolicFn<T> cooSymbolic = nullptr;
+  CooNumericFn<T> cooNumeric = nullptr;
+  AddSymbolicFn<T, double> addSymbolicF64 = nullptr;  // B of f64
+  AddSymbolicFn<T, float> addSymbolicF32 = nullptr;   // B of f32
+  AddNumericFn<T, double> addNumericF64 = nullptr;
+  AddNumericFn<T, float> addNumericF32 = nullptr;
+  ScaleFn<T> scale = nullptr;
+  ScaleByFn<T> scaleRows = nullptr;
+  ScaleByFn<T> scaleCols = nullptr;
+  ReduceFn<T> rowSums = nullptr;
+  ReduceFn<T> colSums = nullptr;
+  ReduceFn<T> diagonal = nullptr;
+  NormFn<T> normFrobenius = nullptr;
+  ReduceFn<T> toDense = nullptr;
+  FromDenseSymbolicFn<T> fromDenseSymbolic = nullptr;
+  FromDenseNumericFn<T> fromDenseNumeric = nullptr;
+  Status (*validate)(const CsrView<T>& A) = nullptr;  // validateCsr, multi-threaded
+
+  AddSymbolicFn<T, double> addSymbolic(double) const { return addSymbolicF64; }
+  AddSymbolicFn<T, float> addSymbolic(float) const { return addSymbolicF32; }
+  AddNumericFn<T, double> addNumeric(double) const { return addNumericF64; }
+  AddNumericFn<T, float> addNumeric(float) const { return addNumericF32; }
+};
+// Memory-bandwidth probe for bench/ (stream.hpp): sum of a[0..n), and a = b + s*c.
+template <class T>
+using StreamReadFn = Status (*)(const T* a, int64_t n, double* result);
+template <class T>
+using StreamTriadFn = Status (*)(T* a, const T* b, const T* c, double s, int64_t n);
+
+// BSR products (bsr_spmv.hpp, bsr_spmm.hpp).
+template <class T>
+using BsrSpmvFn = Status (*)(const BsrView<T>& A, const T* x, T* y, double alpha, double beta, bool transpose);
+template <class T>
+using BsrSpmmFn = Status (*)(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta,
+                             bool transpose);
+
+// Optimal-transport log-sum-exp reductions over a dense cost (ot_lse.hpp), and the exp probe.
+template <class T>
+using OtLseRowsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* v, double eps, double* out,
+                               int64_t r0, int64_t r1);
+template <class T>
+using OtLseColsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps, double* colMax,
+                               double* colSum, int64_t r0, int64_t r1);
+using OtExpProbeFn = Status (*)(const double* x, double* out, int64_t n);
 
 struct KernelTable {
   SimdLevel level = SimdLevel::Scalar;
   SpmvFn<double> spmvF64 = nullptr;
   SpmvFn<float> spmvF32 = nullptr;
+  BsrSpmvFn<double> bsrSpmvF64 = nullptr;
+  BsrSpmvFn<float> bsrSpmvF32 = nullptr;
+  BsrSpmmFn<double> bsrSpmmF64 = nullptr;
+  BsrSpmmFn<float> bsrSpmmF32 = nullptr;
+  SpgemmFns<double> spgemmF64;
+  SpgemmFns<float> spgemmF32;
+  CsrFns<double> csrF64;
+  CsrFns<float> csrF32;
+  StreamReadFn<double> streamReadF64 = nullptr;
+  StreamTriadFn<double> streamTriadF64 = nullptr;
+  OtLseRowsFn<double> otLseRowsF64 = nullptr;
+  OtLseRowsFn<float> otLseRowsF32 = nullptr;
+  OtLseColsFn<double> otLseColsF64 = nullptr;
+  OtLseColsFn<float> otLseColsF32 = nullptr;
+  OtExpProbeFn otExpProbe = nullptr;
 
   // Typed access for templated binding code: table.get<double>(&KernelTable::spmvF64, ...) is
   // clumsy, so each family gets a small overload pair.
   SpmvFn<double> spmv(double) const { return spmvF64; }
   SpmvFn<float> spmv(float) const { return spmvF32; }
+  BsrSpmvFn<double> bsrSpmv(double) const { return bsrSpmvF64; }
+  BsrSpmvFn<float> bsrSpmv(float) const { return bsrSpmvF32; }
+  BsrSpmmFn<double> bsrSpmm(double) const { return bsrSpmmF64; }
+  BsrSpmmFn<float> bsrSpmm(float) const { return bsrSpmmF32; }
+  SpgemmFns<double> spgemm(double) const { return spgemmF64; }
+  SpgemmFns<float> spgemm(float) const { return spgemmF32; }
+  const CsrFns<double>& csr(double) const { return csrF64; }
+  const CsrFns<float>& csr(float) const { return csrF32; }
+  StreamReadFn<double> streamRead(double) const { return streamReadF64; }
+  StreamTriadFn<double> streamTriad(double) const { return streamTriadF64; }
+  OtLseRowsFn<double> otLseRows(double) const { return otLseRowsF64; }
+  OtLseRowsFn<float> otLseRows(float) const { return otLseRowsF32; }
+  OtLseColsFn<double> otLseCols(double) const { return otLseColsF64; }
+  OtLseColsFn<float> otLseCols(float) const { return otLseColsF32; }
 };
 
 // The table for `level`, or nullptr when this build has no code for it (e.g. AVX-512 on arm64).

@@ -2,7 +2,12 @@
 // prelude.hpp and inside that file's target region.
 #pragma once
 
+#include "spgemm_csr.hpp"
 #include "spmv_csr.hpp"
+#include "bsr_spmm.hpp"
+#include "csr_family.hpp"
+#include "stream.hpp"
+#include "ot_lse.hpp"
 
 namespace sparse {
 
@@ -12,6 +17,21 @@ KernelTable makeKernelTable() {
   t.level = L;
   t.spmvF64 = &spmv<L, double>;
   t.spmvF32 = &spmv<L, float>;
+  t.bsrSpmvF64 = &bsrSpmv<L, double>;
+  t.bsrSpmvF32 = &bsrSpmv<L, float>;
+  t.bsrSpmmF64 = &bsrSpmm<L, double>;
+  t.bsrSpmmF32 = &bsrSpmm<L, float>;
+  t.spgemmF64 = spgemmFns<L, double>();
+  t.spgemmF32 = spgemmFns<L, float>();
+  t.csrF64 = csrFns<L, double>();
+  t.csrF32 = csrFns<L, float>();
+  t.streamReadF64 = &streamRead<L, double>;
+  t.streamTriadF64 = &streamTriad<L, double>;
+  t.otLseRowsF64 = &otLseRows<L, double>;
+  t.otLseRowsF32 = &otLseRows<L, float>;
+  t.otLseColsF64 = &otLseCols<L, double>;
+  t.otLseColsF32 = &otLseCols<L, float>;
+  t.otExpProbe = &otExpProbe<L>;
   return t;
 }
 

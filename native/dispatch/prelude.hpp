@@ -29,3 +29,5 @@
 #include "kernel_table.hpp"
 #include "simd_level.hpp"
 #include "status.hpp"
+#include "parallel.hpp"
+#include "workspace.hpp"

@@ -1,55 +1,71 @@
-// Y = alpha*A*X + beta*Y with X, Y dense row-major of k columns, and its transpose; mirrors
+// Y = alpha*A*X + beta*Y with X, Y dense row-major of k columns, and its transpose; the twin is
 // src/backend/js/spmm.ts. Lengths of X and Y are the binding's job.
+//
+// Plain: rows in tasks balanced by nonzeros; per row, k is cut into blocks of 32, then 8, then 1
+// columns whose accumulators are a local array the compiler keeps in vector registers (so the
+// inner loop is vectorized over k at each level). Every output entry is summed in storage order
+// with a separate multiply and add, as in the JS twin: the result is bit-identical to it.
+// Transposed: scatterTransposed (par_csr.hpp), deterministic for any thread count.
 #pragma once
 
-#include <new>
-#include <vector>
-
 #include "csr_check.hpp"
+#include "par_csr.hpp"
 #include "spmv_csr.hpp"
 
 namespace sparse {
 
-// Rows [rowBegin, rowEnd); acc is caller-owned scratch of k doubles (one per thread later).
-// Same fused checks and failure contract as spmvRows.
-template <class T>
-bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, Acc* acc,
-              int64_t rowBegin, int64_t rowEnd) {
+// Columns [c0, c0 + W) of row i's output, the row's columns already checked.
+template <SimdLevel L, int W, class T>
+inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const T* X, int64_t k, int64_t c0,
+                      T* yr, double alpha, double beta) {
+  Acc acc[W];
+  for (int c = 0; c < W; c++) acc[c] = 0;
+  for (int64_t t = s; t < e; t++) {
+    const Acc a = static_cast<Acc>(v[t]);
+    const T* xr = X + static_cast<int64_t>(ci[t]) * k + c0;
+    for (int c = 0; c < W; c++) acc[c] += a * static_cast<Acc>(xr[c]);
+  }
+  if (beta == 0) {
+    for (int c = 0; c < W; c++) yr[c0 + c] = static_cast<T>(alpha * acc[c]);
+  } else {
+    for (int c = 0; c < W; c++) yr[c0 + c] = static_cast<T>(alpha * acc[c] + beta * static_cast<Acc>(yr[c0 + c]));
+  }
+}
+
+// Rows [rowBegin, rowEnd); same fused checks and failure contract as spmvRows.
+template <SimdLevel L, class T>
+bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, int64_t rowBegin,
+              int64_t rowEnd) {
   const int64_t nnz = A.nnz();
+  const uint32_t* cu = reinterpret_cast<const uint32_t*>(A.colIdx);
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
-    for (int64_t c = 0; c < k; c++) acc[c] = 0;
-    for (int64_t e = start; e < end; e++) {
-      const int32_t j = A.colIdx[e];
-      if (outOfRange(j, A.cols)) return false;
-      const Acc a = A.values[e];
-      const T* xr = X + j * k;
-      for (int64_t c = 0; c < k; c++) acc[c] += a * static_cast<Acc>(xr[c]);
-    }
+    uint32_t mx = 0;
+    for (int64_t t = start; t < end; t++) mx = cu[t] > mx ? cu[t] : mx;
+    if (end > start && static_cast<int64_t>(mx) >= A.cols) return false;
     T* yr = Y + i * k;
-    if (beta == 0) {
-      for (int64_t c = 0; c < k; c++) yr[c] = static_cast<T>(alpha * acc[c]);
-    } else {
-      for (int64_t c = 0; c < k; c++) yr[c] = static_cast<T>(alpha * acc[c] + beta * static_cast<Acc>(yr[c]));
-    }
+    int64_t c0 = 0;
+    for (; c0 + 32 <= k; c0 += 32) spmmBlock<L, 32>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
+    for (; c0 + 8 <= k; c0 += 8) spmmBlock<L, 8>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
+    for (; c0 < k; c0++) spmmBlock<L, 1>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
     start = end;
   }
   return true;
 }
 
-// Scatter rows [rowBegin, rowEnd) of A^T X into Y (already scaled by beta). Needs a validated A.
-template <class T>
-void spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, int64_t rowBegin,
-                        int64_t rowEnd) {
+// Scatter rows [rowBegin, rowEnd) of A^T X into base[(j - lo) * k + c]. Needs a validated A.
+template <SimdLevel L, class T>
+void spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, T* base, int64_t lo, double alpha,
+                        int64_t rowBegin, int64_t rowEnd) {
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const T* xr = X + i * k;
     const int64_t end = A.rowPtr[i + 1];
     for (int64_t e = A.rowPtr[i]; e < end; e++) {
       const Acc a = A.values[e];
-      T* yr = Y + static_cast<int64_t>(A.colIdx[e]) * k;
+      T* yr = base + (static_cast<int64_t>(A.colIdx[e]) - lo) * k;
       for (int64_t c = 0; c < k; c++) {
         yr[c] = static_cast<T>(static_cast<Acc>(yr[c]) + a * (alpha * static_cast<Acc>(xr[c])));
       }
@@ -57,25 +73,28 @@ void spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double
   }
 }
 
-template <class T>
+template <SimdLevel L, class T>
 Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, bool transpose) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
   if (!transpose) {
-    std::vector<Acc> acc;
-    try {
-      acc.resize(static_cast<size_t>(k));
-    } catch (const std::bad_alloc&) {
-      return Status::noMemory("the SpMM accumulator");
+    Buf<int64_t> bounds;
+    int64_t parts = 0;
+    const int64_t grain = (int64_t{1} << 15) / (k < 1 ? 1 : (k < 64 ? k : 64)) + 64;
+    if (!rowPartition<L>(A.rowPtr, A.rows, A.nnz(), bounds, parts, grain)) return Status::noMemory("the row partition");
+    if (parts == 1) {
+      if (spmmRows<L>(A, X, k, Y, alpha, beta, 0, A.rows)) return Status::okay();
+      return validateCsr(A);
     }
-    if (spmmRows(A, X, k, Y, alpha, beta, acc.data(), 0, A.rows)) return Status::okay();
-    return validateCsr(A);
+    std::atomic<bool> bad{false};
+    parallelFor(parts, [&](int64_t p) {
+      if (!spmmRows<L>(A, X, k, Y, alpha, beta, bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
+    });
+    return bad.load() ? validateCsr(A) : Status::okay();
   }
-  s = validateCsr(A);
-  if (!s.ok()) return s;
-  scaleOutput<SimdLevel::Scalar>(Y, 0, A.cols * k, beta);
-  spmmTransposedRows(A, X, k, Y, alpha, 0, A.rows);
-  return Status::okay();
+  return scatterTransposed<L>(
+      A, k, Y, [&] { scaleOutputParallel<L>(Y, A.cols * k, beta); },
+      [&](int64_t rb, int64_t re, T* base, int64_t lo) { spmmTransposedRows<L>(A, X, k, base, lo, alpha, rb, re); });
 }
 
 }  // namespace sparse

@@ -1,14 +1,146 @@
-// Serial placeholder for the pool: the interface is final, the threads are not there yet.
+// The process-wide thread pool behind parallel.hpp.
+//
+// One pool per process, created on first use (std::call_once) and shared by every addon instance
+// (main thread and worker_threads). It is never torn down: the worker threads are detached and the
+// pool object is intentionally leaked, so no environment's cleanup can destroy it under another
+// one, and process exit does not wait for it (idle workers sleep on a condition variable; exit()
+// simply ends them).
+//
+// A parallelFor is one "job": tasks are claimed dynamically through an atomic counter by the
+// calling thread and by up to maxThreads() - 1 pool workers. The pool runs one job at a time; a
+// caller that finds it busy (another worker_thread, or a parallelFor nested inside a task) runs
+// its own tasks inline on its thread. That never deadlocks, and since kernels cut work by the
+// input only, the result is the same either way.
 #include "parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace sparse {
 
 namespace {
-std::atomic<int> g_threads{1};
+
+constexpr int kMaxThreadsCap = 256;
+
 thread_local const std::atomic<bool>* t_cancel = nullptr;
+
+int hardwareThreads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(std::min<unsigned>(n, kMaxThreadsCap));
+}
+
+// SPARSE_LINALG_THREADS, read once: a positive integer (capped), anything else means the default.
+int initialThreads() {
+  const char* env = std::getenv("SPARSE_LINALG_THREADS");
+  if (env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (end != nullptr && *end == '\0' && v >= 1) return static_cast<int>(std::min<long>(v, kMaxThreadsCap));
+  }
+  return hardwareThreads();
+}
+
+std::once_flag g_threadsOnce;
+std::atomic<int> g_threads{1};
+
+void ensureThreadsInit() {
+  std::call_once(g_threadsOnce, [] { g_threads.store(initialThreads(), std::memory_order_relaxed); });
+}
+
+struct Job {
+  const std::function<void(int64_t)>* body = nullptr;
+  int64_t tasks = 0;
+  std::atomic<int64_t> next{0};
+  const std::atomic<bool>* cancel = nullptr;
+  int helpersWanted = 0;  // pool workers allowed to join (participants - 1)
+  int helpersJoined = 0;  // guarded by Pool::mutex
+  int helpersActive = 0;  // guarded by Pool::mutex
+
+  void work() {
+    for (;;) {
+      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return;
+      const int64_t t = next.fetch_add(1, std::memory_order_relaxed);
+      if (t >= tasks) return;
+      (*body)(t);
+    }
+  }
+};
+
+class Pool {
+ public:
+  // Runs the job with the caller participating; false when the pool is busy (run inline instead).
+  bool run(Job& job) {
+    std::unique_lock<std::mutex> lock(mutex_);  // held only for bookkeeping, never while tasks run
+    if (current_ != nullptr) return false;
+    spawnLocked(job.helpersWanted);
+    current_ = &job;
+    generation_++;
+    lock.unlock();
+    wake_.notify_all();
+
+    job.work();
+
+    lock.lock();
+    current_ = nullptr;  // no more helpers may join; wait for those that did
+    done_.wait(lock, [&] { return job.helpersActive == 0; });
+    return true;
+  }
+
+ private:
+  void spawnLocked(int wanted) {
+    while (static_cast<int>(workers_) < wanted && workers_ < static_cast<size_t>(kMaxThreadsCap - 1)) {
+      try {
+        std::thread(&Pool::workerLoop, this).detach();
+      } catch (...) {
+        return;  // no more threads: run with what we have
+      }
+      workers_++;
+    }
+  }
+
+  void workerLoop() {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return generation_ != seen && current_ != nullptr; });
+      seen = generation_;
+      Job* job = current_;
+      if (job->helpersJoined >= job->helpersWanted) continue;
+      job->helpersJoined++;
+      job->helpersActive++;
+      lock.unlock();
+      job->work();
+      lock.lock();
+      if (--job->helpersActive == 0) done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  Job* current_ = nullptr;
+  uint64_t generation_ = 0;
+  size_t workers_ = 0;
+};
+
+std::once_flag g_poolOnce;
+Pool* g_pool = nullptr;
+
+Pool& pool() {
+  // Leaked on purpose: see the file comment.
+  std::call_once(g_poolOnce, [] { g_pool = new Pool(); });
+  return *g_pool;
+}
+
+void runInline(int64_t tasks, const std::function<void(int64_t)>& body) {
+  for (int64_t t = 0; t < tasks && !cancelRequested(); t++) body(t);
+}
 
 template <class P>
 void split(const P* prefix, int64_t n, int64_t parts, int64_t* bounds) {
@@ -22,10 +154,18 @@ void split(const P* prefix, int64_t n, int64_t parts, int64_t* bounds) {
   }
   bounds[parts] = n;
 }
+
 }  // namespace
 
-int maxThreads() { return g_threads.load(std::memory_order_relaxed); }
-void setMaxThreads(int n) { g_threads.store(n < 1 ? 1 : n, std::memory_order_relaxed); }
+int maxThreads() {
+  ensureThreadsInit();
+  return g_threads.load(std::memory_order_relaxed);
+}
+
+void setMaxThreads(int n) {
+  ensureThreadsInit();
+  g_threads.store(std::clamp(n, 1, kMaxThreadsCap), std::memory_order_relaxed);
+}
 
 CancelScope::CancelScope(const std::atomic<bool>* flag) : previous_(t_cancel) { t_cancel = flag; }
 CancelScope::~CancelScope() { t_cancel = previous_; }
@@ -33,7 +173,18 @@ CancelScope::~CancelScope() { t_cancel = previous_; }
 bool cancelRequested() { return t_cancel != nullptr && t_cancel->load(std::memory_order_relaxed); }
 
 void parallelFor(int64_t tasks, const std::function<void(int64_t)>& body) {
-  for (int64_t t = 0; t < tasks && !cancelRequested(); t++) body(t);
+  if (tasks <= 0) return;
+  const int threads = maxThreads();
+  if (tasks == 1 || threads <= 1) {
+    runInline(tasks, body);
+    return;
+  }
+  Job job;
+  job.body = &body;
+  job.tasks = tasks;
+  job.cancel = t_cancel;
+  job.helpersWanted = static_cast<int>(std::min<int64_t>(threads, tasks)) - 1;
+  if (!pool().run(job)) runInline(tasks, body);
 }
 
 int64_t partsFor(int64_t work, int64_t grain, int64_t maxParts) {

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mapNativeError } from '../errors.js';
+import { jsBackend } from './js/index.js';
+import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
+import type { Values } from '../types.js';
 import type { Backend } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
@@ -12,6 +15,8 @@ export interface NativeInfo {
   /** Every SIMD level this CPU can run, 'scalar' first. */
   simdSupported: string[];
   hardwareThreads: number;
+  /** Threads a native kernel may use now (process-wide: setThreads / SPARSE_LINALG_THREADS). */
+  threads: number;
   /** Set when SPARSE_LINALG_SIMD asked for a level that is unknown or beyond this CPU. */
   simdWarning?: string;
 }
@@ -21,6 +26,19 @@ export interface NativeControl {
   info(): NativeInfo;
   /** Switches this addon instance to another kernel table; throws for a level the CPU lacks. */
   setSimd(level: string): void;
+  /** Caps the threads of every native kernel call, process-wide (all addon instances share one pool). */
+  setThreads(n: number): void;
+  /** The current cap (default: hardware threads, or SPARSE_LINALG_THREADS). */
+  getThreads(): number;
+  /**
+   * Memory-bandwidth probe for bench/ (STREAM-like, current thread setting; the caller times it):
+   * the sum of `a`. Internal, not part of the public API.
+   */
+  streamRead(a: Float64Array): number;
+  /** a[i] = b[i] + s * c[i] (same lengths, a overlapping neither); the probe's triad. Internal. */
+  streamTriad(a: Float64Array, b: Float64Array, c: Float64Array, s: number): void;
+  /** out[k] = the kernels' vectorized exp of x[k] at the current SIMD level (accuracy tests). Internal. */
+  otExpProbe(x: Float64Array, out: Float64Array): void;
 }
 
 export interface NativeLoad {
@@ -30,7 +48,14 @@ export interface NativeLoad {
   error: Error | null;
 }
 
-type Addon = { [K in Exclude<keyof Backend, 'name'>]: Backend[K] } & NativeControl;
+/** The addon's OT entry points (native/binding/ot.cpp); wrap() adapts them to the Backend methods. */
+interface OtAddon {
+  otLseRowsDense(rows: number, cols: number, data: Values, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void;
+  otLseColsDense(rows: number, cols: number, data: Values, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+}
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec';
+
+type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
 const PACKAGE_NAME = 'sparse-linalg';
 
@@ -82,6 +107,33 @@ function wrap(addon: Addon): Backend {
     normFrobenius: call(addon.normFrobenius),
     toDense: call(addon.toDense),
     fromDense: call(addon.fromDense),
+    ...wrapAsync(addon),
+    // OT: the log-sum-exp reductions over a dense cost are native (ot_lse.hpp); CSR costs and the
+    // plan / line-search / kernel-product passes run the JS twins for now (issue 4).
+    // (An addon built before these kernels existed has no otLseRowsDense: the JS twins run then.)
+    otLseRows: (C, v, eps, out, r0, r1) => {
+      if (C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function') return jsBackend.otLseRows(C, v, eps, out, r0, r1);
+      try {
+        addon.otLseRowsDense(C.rows, C.cols, C.data, v, eps, out, r0, r1);
+      } catch (err) {
+        throw mapNativeError(err);
+      }
+    },
+    otLseCols: (C, u, eps, colMax, colSum, r0, r1) => {
+      if (C.kind !== 'dense' || typeof addon.otLseColsDense !== 'function') return jsBackend.otLseCols(C, u, eps, colMax, colSum, r0, r1);
+      try {
+        addon.otLseColsDense(C.rows, C.cols, C.data, u, eps, colMax, colSum, r0, r1);
+      } catch (err) {
+        throw mapNativeError(err);
+      }
+    },
+    otPlanPass: jsBackend.otPlanPass,
+    otExpm1Dot: jsBackend.otExpm1Dot,
+    otKernelMatvec: jsBackend.otKernelMatvec,
+    csrToBsr: call(addon.csrToBsr),
+    bsrToCsr: call(addon.bsrToCsr),
+    bsrSpmv: call(addon.bsrSpmv),
+    bsrSpmm: call(addon.bsrSpmm),
   };
 }
 

@@ -12,10 +12,38 @@ export interface CsrArrays {
   readonly values: Values;
 }
 
+/**
+ * The cost matrix of an optimal-transport problem as the OT kernels see it: dense row-major
+ * (`data`, rows*cols values) or CSR (entries absent from the pattern are forbidden transports).
+ */
+export type OtCost =
+  | { readonly kind: 'dense'; readonly rows: number; readonly cols: number; readonly data: Values }
+  | ({ readonly kind: 'csr' } & CsrArrays);
+
 /** The arrays a kernel returns when it builds a new CSR structure. */
 export interface CsrParts {
   rowPtr: Int32Array;
   colIdx: Int32Array;
+  values: Values;
+}
+
+/**
+ * The arrays of a BSR matrix (r x c blocks, `blockSize = [r, c]`, each block row-major in `values`),
+ * as the kernels see them; a `BsrMatrix` satisfies it.
+ */
+export interface BsrArrays {
+  readonly rows: number;
+  readonly cols: number;
+  readonly blockSize: readonly [number, number];
+  readonly blockRowPtr: Int32Array;
+  readonly blockColIdx: Int32Array;
+  readonly values: Values;
+}
+
+/** The arrays a conversion to BSR returns. */
+export interface BsrParts {
+  blockRowPtr: Int32Array;
+  blockColIdx: Int32Array;
   values: Values;
 }
 
@@ -85,4 +113,61 @@ export interface Backend {
 
   /** CSR of the nonzeros of a dense row-major matrix (NaN counts as nonzero). */
   fromDense(rows: number, cols: number, data: Values): CsrParts;
+
+  // Async forms (src/ops/async.ts): the same arguments, checks, errors and results as spmv, spmm,
+  // spgemm and transpose, computed off the event loop (native: an AsyncWorker; js: row blocks with
+  // a yield between them). When `signal` aborts first they reject with AbortError, and an output
+  // written in place (y, Y) is then unspecified, as it is after any rejection.
+  spmvAsync(A: CsrArrays, x: Values, y: Values, alpha: number, beta: number, transpose: boolean, signal?: AbortSignal): Promise<void>;
+  spmmAsync(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number, transpose: boolean, signal?: AbortSignal): Promise<void>;
+  spgemmAsync(A: CsrArrays, B: CsrArrays, signal?: AbortSignal): Promise<CsrParts>;
+  transposeAsync(A: CsrArrays, signal?: AbortSignal): Promise<CsrParts>;
+
+  // Optimal-transport kernels (src/ot). All work on rows [r0, r1) of the cost so that the async
+  // solver can yield between row blocks; the results do not depend on the blocking. Potentials and
+  // outputs are Float64Array whatever the cost's dtype; sums run row by row in storage order.
+
+  /** out[i] = eps * log sum_j exp((v_j - C_ij) / eps) for i in [r0, r1) (max-shifted; -Infinity for an empty row). */
+  otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void;
+
+  /**
+   * Streaming column log-sum-exp: folds rows [r0, r1) into the running state (colMax[j] = max over
+   * the rows seen of (u_i - C_ij)/eps, colSum[j] = sum of exp((u_i - C_ij)/eps - colMax[j])). Start
+   * with colMax = -Infinity, colSum = 0; then eps * (colMax[j] + log colSum[j]) is the column LSE.
+   */
+  otLseCols(C: OtCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+
+  /**
+   * One pass of the plan P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij
+   * (overwritten), colSums[j] += P_ij, stats[0] += P_ij C_ij, stats[1] += P_ij log P_ij; the
+   * values go to P (indexed like C's storage) unless P is null.
+   */
+  otPlanPass(C: OtCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
+
+  /**
+   * acc + sum over rows [r0, r1) of P_ij * (expm1(t) - t), t = scale * (df_i + dg_j) (P indexed like
+   * C's storage): the second-order part of the dual's change along a Newton direction.
+   */
+  otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
+
+  /**
+   * Products with a kernel matrix K stored like a cost (values in K.data / K.values): y_i = sum_j
+   * K_ij x_j for i in [r0, r1) (y overwritten there), or with `transpose` y_j += sum_i K_ij x_i.
+   */
+  otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+
+  /**
+   * BSR of a CSR with r x c blocks (1 <= r, c <= 8 dividing rows, cols): blocks holding at least
+   * one entry, block columns sorted, duplicates summed in storage order.
+   */
+  csrToBsr(A: CsrArrays, r: number, c: number): BsrParts;
+
+  /** CSR of a BSR (sorted block columns required); keepZeros = false drops exact zeros (NaN kept). */
+  bsrToCsr(B: BsrArrays, keepZeros: boolean): CsrParts;
+
+  /** As spmv, for BSR: each row sums blocks in storage order, then a block's columns in order. */
+  bsrSpmv(B: BsrArrays, x: Values, y: Values, alpha: number, beta: number, transpose: boolean): void;
+
+  /** As spmm, for BSR. */
+  bsrSpmm(B: BsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number, transpose: boolean): void;
 }

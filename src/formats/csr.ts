@@ -2,6 +2,7 @@ import { FormatError, ShapeError } from '../errors.js';
 import { activeBackend } from '../backend/select.js';
 import type { CsrArrays } from '../backend/types.js';
 import { add, type AddOptions } from '../ops/add.js';
+import { matmatAsync, matvecAsync, multiplyAsync, transposeAsync, type AsyncOptions, type MatmatAsyncOptions, type MatvecAsyncOptions } from '../ops/async.js';
 import { matmat, type MatmatOptions } from '../ops/matmat.js';
 import { matvec, type MatvecOptions } from '../ops/matvec.js';
 import { multiply } from '../ops/multiply.js';
@@ -11,6 +12,7 @@ import { toCsc, transpose } from '../ops/transpose.js';
 import { allocValues, dtypeOf, type Dtype, type Values } from '../types.js';
 import { checkDim, checkDtype, checkFiniteNonNegative, checkInt32Array, isValues } from '../util/check.js';
 import { Rng } from '../util/rng.js';
+import { BsrMatrix } from './bsr.js';
 import type { CscMatrix } from './csc.js';
 import { DenseMatrix } from './dense.js';
 import { checkCsrStructure } from './validate.js';
@@ -307,8 +309,36 @@ export class CsrMatrix implements CsrArrays {
     return transpose(this);
   }
 
+  /** matvec off the event loop (see matvecAsync). */
+  matvecAsync(x: ArrayLike<number>, options?: MatvecAsyncOptions): Promise<Values> {
+    return matvecAsync(this, x, options);
+  }
+
+  /** matmat off the event loop (see matmatAsync). */
+  matmatAsync(X: DenseMatrix, options?: MatmatAsyncOptions): Promise<DenseMatrix> {
+    return matmatAsync(this, X, options);
+  }
+
+  /** multiply off the event loop (see multiplyAsync). */
+  multiplyAsync(B: CsrMatrix, options?: AsyncOptions): Promise<CsrMatrix> {
+    return multiplyAsync(this, B, options);
+  }
+
+  /** transpose off the event loop (see transposeAsync). */
+  transposeAsync(options?: AsyncOptions): Promise<CsrMatrix> {
+    return transposeAsync(this, options);
+  }
+
   toCsc(): CscMatrix {
     return toCsc(this);
+  }
+
+  /**
+   * Block-sparse form with r x c blocks (c defaults to r; 1 <= r, c <= 8, dividing rows and cols).
+   * Entries missing inside a stored block become explicit zeros; `toCsr()` drops them again.
+   */
+  toBsr(r: number, c: number = r): BsrMatrix {
+    return BsrMatrix.fromCsr(this, r, c);
   }
 
   private checkIndex(i: number, j: number, rowOnly = false): void {

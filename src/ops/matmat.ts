@@ -2,7 +2,7 @@ import { ShapeError } from '../errors.js';
 import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { DenseMatrix } from '../formats/dense.js';
-import { allocValues } from '../types.js';
+import { allocValues, type Values } from '../types.js';
 import { checkOut } from '../util/check.js';
 import { checkCsr, optionalNumber, overlaps } from './common.js';
 
@@ -18,6 +18,22 @@ export interface MatmatOptions {
 
 /** SpMM: alpha * op(A) X + beta * out with X and the result dense row-major. */
 export function matmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions = {}): DenseMatrix {
+  const p = prepareMatmat(A, X, options);
+  backendFor((A.nnz + p.out.rows) * p.k).spmm(A, p.x, p.k, p.out.data, p.alpha, p.beta, p.transpose);
+  return p.out;
+}
+
+/** The checked arguments of a matmat (shared with matmatAsync, so both fail the same way). */
+export interface MatmatArgs {
+  x: Values;
+  k: number;
+  out: DenseMatrix;
+  alpha: number;
+  beta: number;
+  transpose: boolean;
+}
+
+export function prepareMatmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions): MatmatArgs {
   checkCsr(A, 'A');
   if (!(X instanceof DenseMatrix)) throw new TypeError('X must be a DenseMatrix');
   const transpose = options.transpose === true;
@@ -40,6 +56,5 @@ export function matmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions = {}
     out = new DenseMatrix(m, k, undefined, { dtype: A.dtype });
     beta = 0;
   }
-  backendFor((A.nnz + m) * k).spmm(A, xdata, k, out.data, alpha, beta, transpose);
-  return out;
+  return { x: xdata, k, out, alpha, beta, transpose };
 }

@@ -17,6 +17,21 @@ export interface MatvecOptions {
 
 /** out = alpha * op(A) x + beta * out, op(A) = A or A^T. */
 export function matvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOptions = {}): Values {
+  const p = prepareMatvec(A, x, options);
+  backendFor(A.nnz + p.y.length).spmv(A, p.x, p.y, p.alpha, p.beta, p.transpose);
+  return p.y;
+}
+
+/** The checked arguments of a matvec (shared with matvecAsync, so both fail the same way). */
+export interface MatvecArgs {
+  x: Values;
+  y: Values;
+  alpha: number;
+  beta: number;
+  transpose: boolean;
+}
+
+export function prepareMatvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOptions): MatvecArgs {
   checkCsr(A, 'A');
   const transpose = options.transpose === true;
   const n = transpose ? A.rows : A.cols;
@@ -32,6 +47,5 @@ export function matvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOption
     y = allocValues(A.dtype, m);
     beta = 0;
   }
-  backendFor(A.nnz + m).spmv(A, xv, y, alpha, beta, transpose);
-  return y;
+  return { x: xv, y, alpha, beta, transpose };
 }

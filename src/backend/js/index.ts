@@ -1,5 +1,9 @@
 import type { Backend } from '../types.js';
 import { addCsr } from './add.js';
+import { jsAsync } from './async.js';
+import { bsrToCsr, csrToBsr } from './bsr-convert.js';
+import { bsrSpmm, bsrSpmmTransposed } from './bsr-spmm.js';
+import { bsrSpmv, bsrSpmvTransposed } from './bsr-spmv.js';
 import { cooToCsr } from './coo.js';
 import { csrToDense, denseToCsr } from './dense.js';
 import { scaleColsCsr, scaleCsr, scaleRowsCsr } from './elementwise.js';
@@ -7,6 +11,7 @@ import { colSumsCsr, diagonalCsr, normFrobeniusCsr, rowSumsCsr } from './reducti
 import { spgemmCsr } from './spgemm.js';
 import { spmmCsr, spmmCsrTransposed } from './spmm.js';
 import { spmvCsr, spmvCsrTransposed } from './spmv.js';
+import { otExpm1Dot, otKernelMatvec, otLseCols, otLseRows, otPlanPass } from './ot.js';
 import { transposeCsr } from './transpose.js';
 
 /** The pure-TypeScript backend: the reference the native kernels are tested against. */
@@ -33,4 +38,20 @@ export const jsBackend: Backend = {
   normFrobenius: normFrobeniusCsr,
   toDense: csrToDense,
   fromDense: denseToCsr,
+  ...jsAsync,
+  otLseRows,
+  otLseCols,
+  otPlanPass,
+  otExpm1Dot,
+  otKernelMatvec,
+  csrToBsr,
+  bsrToCsr,
+  bsrSpmv(B, x, y, alpha, beta, transpose) {
+    if (transpose) bsrSpmvTransposed(B, x, y, alpha, beta);
+    else bsrSpmv(B, x, y, alpha, beta);
+  },
+  bsrSpmm(B, X, k, Y, alpha, beta, transpose) {
+    if (transpose) bsrSpmmTransposed(B, X, k, Y, alpha, beta);
+    else bsrSpmm(B, X, k, Y, alpha, beta);
+  },
 };

@@ -1,0 +1,190 @@
+// Optimal-transport benchmark: log-domain Sinkhorn iteration time at n = m = 2000, and SNS against
+// Sinkhorn (iterations and time to a marginal error of 1e-9) at epsilon = 1e-3 of max cost on
+// point clouds (squared Euclidean, L1), random costs and 2D densities. With --peers, POT (Python
+// Optimal Transport, /usr/bin/python3 with python3-pot) on the same problems.
+//
+//   node bench/ot.mjs [--full] [--peers] [--json out.json] [--sizes 500,1000] [--cap iterations]
+//
+// Default: n = 500 for the convergence cases with Sinkhorn capped at 3000 iterations (a capped run
+// is reported as "> cap", a lower bound); --full runs n = 500, 1000, 2000 with a 100000 cap.
+// SPARSE_LINALG_BENCH_DIST picks the build (bench/dist.mjs); SPARSE_LINALG_PREBUILD the addon.
+import { Buffer } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { lib } from './dist.mjs';
+
+const { sinkhorn, DenseMatrix, runtimeInfo } = lib;
+const argv = process.argv.slice(2);
+const full = argv.includes('--full');
+const peers = argv.includes('--peers');
+const jsonAt = argv.indexOf('--json');
+const jsonOut = jsonAt >= 0 ? argv[jsonAt + 1] : null;
+const sizesAt = argv.indexOf('--sizes');
+const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : full ? [500, 1000, 2000] : [500];
+const capAt = argv.indexOf('--cap');
+const cap = capAt >= 0 ? Number(argv[capAt + 1]) : full ? 100000 : 3000;
+const TOL = 1e-9;
+const EPS_REL = 1e-3;
+
+// Deterministic generators (a small LCG: the same problems on every run and for the peer).
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+function uniform(n) {
+  return new Float64Array(n).fill(1 / n);
+}
+function pointCloud(n, kind, seed) {
+  const r = rng(seed);
+  const x = Array.from({ length: n }, () => [r(), r()]);
+  const y = Array.from({ length: n }, () => [r(), r()]);
+  const C = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const dx = x[i][0] - y[j][0];
+      const dy = x[i][1] - y[j][1];
+      C[i * n + j] = kind === 'sq' ? dx * dx + dy * dy : Math.abs(dx) + Math.abs(dy);
+    }
+  }
+  return { a: uniform(n), b: uniform(n), C: new DenseMatrix(n, n, C) };
+}
+function randomCost(n, seed) {
+  const r = rng(seed);
+  return { a: uniform(n), b: uniform(n), C: new DenseMatrix(n, n, Float64Array.from({ length: n * n }, r)) };
+}
+function densities(n, seed) {
+  const k = Math.round(Math.sqrt(n));
+  const r = rng(seed);
+  const density = () => {
+    const cx = r();
+    const cy = r();
+    const s = 0.1 + 0.2 * r();
+    const out = new Float64Array(k * k);
+    let t = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        const x = (i + 0.5) / k - cx;
+        const y = (j + 0.5) / k - cy;
+        out[i * k + j] = Math.exp(-(x * x + y * y) / (2 * s * s)) + 1e-4;
+        t += out[i * k + j];
+      }
+    }
+    return out.map((v) => v / t);
+  };
+  const N = k * k;
+  const C = new Float64Array(N * N);
+  for (let p = 0; p < N; p++) {
+    for (let q = 0; q < N; q++) {
+      const dx = (Math.floor(p / k) - Math.floor(q / k)) / k;
+      const dy = ((p % k) - (q % k)) / k;
+      C[p * N + q] = dx * dx + dy * dy;
+    }
+  }
+  return { a: density(), b: density(), C: new DenseMatrix(N, N, C) };
+}
+const maxOf = (C) => C.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const now = () => performance.now();
+const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+const info = runtimeInfo();
+console.log(`# bench/ot: backend ${info.backend}, simd ${info.simd ?? '-'}, threads ${info.threads ?? '-'}, node ${process.version}`);
+const report = { runtime: info, periter: [], solve: [], pot: null };
+
+// --- 1. per-iteration time at n = m = 2000 ----------------------------------------------------
+const big = pointCloud(2000, 'sq', 1);
+const bigEps = 1e-2 * maxOf(big.C);
+for (const [method, iters] of [
+  ['log', 10],
+  ['sinkhorn', 20],
+]) {
+  sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: 1, tol: 0 }); // warm-up (JIT, kernel)
+  const times = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const t = now();
+    const r = sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: iters, tol: 0 });
+    times.push((now() - t) / r.iterations);
+  }
+  times.sort((x, y) => x - y);
+  report.periter.push({ method, n: 2000, msPerIter: times[1] });
+  console.log(`per-iteration  n=2000  ${method.padEnd(8)} ${fmt(times[1])} / iteration (median of 3 x ${iters})`);
+}
+
+// --- 2. SNS vs Sinkhorn to 1e-9 at epsilon 1e-3 of max cost -------------------------------------
+const cases = [];
+for (const n of sizes) {
+  cases.push([`points-sqeuclid-${n}`, () => pointCloud(n, 'sq', 10 + n)]);
+  cases.push([`points-l1-${n}`, () => pointCloud(n, 'l1', 20 + n)]);
+  cases.push([`random-${n}`, () => randomCost(n, 30 + n)]);
+  cases.push([`density2d-${n}`, () => densities(n, 40 + n)]);
+}
+const problems = [];
+for (const [name, make] of cases) {
+  const p = make();
+  const eps = EPS_REL * maxOf(p.C);
+  problems.push({ name, ...p, eps });
+  let t = now();
+  const sns = sinkhorn(p.a, p.b, p.C, { epsilon: eps, method: 'sns', tol: TOL, maxIter: cap });
+  const snsMs = now() - t;
+  t = now();
+  const log = sinkhorn(p.a, p.b, p.C, { epsilon: eps, method: 'log', tol: TOL, maxIter: cap });
+  const logMs = now() - t;
+  const row = {
+    name,
+    n: p.C.rows,
+    sns: { ms: snsMs, iterations: sns.iterations, newton: sns.newtonIterations, cg: sns.cgIterations, converged: sns.converged, marginalError: sns.marginalError },
+    log: { ms: logMs, iterations: log.iterations, converged: log.converged, marginalError: log.marginalError },
+  };
+  report.solve.push(row);
+  const logIt = log.converged ? `${log.iterations}` : `> ${log.iterations}`;
+  const ratio = log.iterations / Math.max(1, sns.iterations);
+  console.log(
+    `${name.padEnd(22)} sns: ${String(sns.iterations).padStart(5)} it (${sns.newtonIterations} Newton, ${sns.cgIterations} CG) ${fmt(snsMs).padStart(9)} ${sns.converged ? 'ok' : 'NOT converged'}` +
+      ` | log sinkhorn: ${logIt.padStart(7)} it ${fmt(logMs).padStart(9)} | iterations ${log.converged ? '' : '>'}${ratio.toFixed(0)}x fewer`,
+  );
+}
+
+// --- 3. POT ---------------------------------------------------------------------------------
+if (peers) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ot-bench-'));
+  try {
+    const put = (name, arr) => {
+      const f = path.join(dir, name);
+      writeFileSync(f, Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
+      return f;
+    };
+    const job = { problems: [] };
+    job.problems.push({ name: 'points-sqeuclid-2000', n: 2000, m: 2000, a: put('big-a', big.a), b: put('big-b', big.b), C: put('big-C', big.C.data), reg: bigEps, mode: 'periter', iters: { sinkhorn: 20, sinkhorn_log: 3 } });
+    for (const p of problems) {
+      job.problems.push({ name: p.name, n: p.C.rows, m: p.C.cols, a: put(`${p.name}-a`, p.a), b: put(`${p.name}-b`, p.b), C: put(`${p.name}-C`, p.C.data), reg: p.eps, mode: 'solve', tol: TOL, maxIter: cap });
+    }
+    writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
+    const script = fileURLToPath(new URL('./peers/pot_bench.py', import.meta.url));
+    const out = JSON.parse(execFileSync('/usr/bin/python3', [script, path.join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+    report.pot = out;
+    console.log(`# POT ${out.version} (numpy, /usr/bin/python3)`);
+    for (const r of out.results) {
+      if (r.mode === 'periter') {
+        const ours = Object.fromEntries(report.periter.map((x) => [x.method, x.msPerIter]));
+        const potS = r.sinkhorn_s_per_iter * 1e3;
+        const potLog = r.sinkhorn_log_s_per_iter * 1e3;
+        console.log(`per-iteration  n=2000  POT sinkhorn ${fmt(potS)}, sinkhorn_log ${fmt(potLog)}; ours log: ${(potLog / ours.log).toFixed(1)}x faster than POT sinkhorn_log, ${(potS / ours.log).toFixed(2)}x POT sinkhorn's speed`);
+      } else {
+        const ours = report.solve.find((x) => x.name === r.name);
+        const potIt = r.converged ? `${r.iterations}` : `> ${r.iterations}`;
+        console.log(`${r.name.padEnd(22)} POT sinkhorn: ${potIt.padStart(7)} it ${fmt(r.seconds * 1e3).padStart(9)} (err ${r.marginalError.toExponential(1)}) | SNS ${r.converged ? '' : '>'}${((r.seconds * 1e3) / ours.sns.ms).toFixed(1)}x less time`);
+      }
+    }
+  } catch (err) {
+    console.log(`# POT peer unavailable: ${String(err.message ?? err).split('\n')[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));

@@ -1,0 +1,128 @@
+// spgemmAsync / transposeAsync: products whose result size is known only when the kernel ends.
+// Execute() validates and runs both phases into native buffers; OnOK copies them once into V8
+// typed arrays (see async_worker.hpp). Errors match spgemm.cpp / transpose.cpp.
+#include <cstring>
+
+#include "args.hpp"
+#include "async_worker.hpp"
+#include "csr_check.hpp"
+
+namespace sparse::binding {
+
+namespace {
+
+// A CSR result held in native memory until OnOK.
+template <class T>
+struct NativeParts {
+  std::vector<int32_t> rowPtr;
+  std::vector<int32_t> colIdx;
+  std::vector<T> values;
+
+  Napi::Object toJs(Napi::Env env, Dtype dtype) {
+    Napi::Int32Array rp = newInt32Array(env, static_cast<int64_t>(rowPtr.size()));
+    if (!rowPtr.empty()) std::memcpy(rp.Data(), rowPtr.data(), rowPtr.size() * sizeof(int32_t));
+    std::vector<int32_t>().swap(rowPtr);
+    Napi::Int32Array ci = newInt32Array(env, static_cast<int64_t>(colIdx.size()));
+    if (!colIdx.empty()) std::memcpy(ci.Data(), colIdx.data(), colIdx.size() * sizeof(int32_t));
+    std::vector<int32_t>().swap(colIdx);
+    Napi::TypedArray v = newValues(env, dtype, static_cast<int64_t>(values.size()));
+    if (!values.empty()) std::memcpy(dataOf<T>(v), values.data(), values.size() * sizeof(T));
+    std::vector<T>().swap(values);
+    return makeParts(env, rp, ci, v);
+  }
+};
+
+template <class T>
+class SpgemmWorker final : public SparseWorker {
+ public:
+  SpgemmWorker(Napi::Env env, const CsrArg& A, const CsrArg& B)
+      : SparseWorker(env), a_(A.view<T>()), b_(B.view<T>()), dtype_(A.dtype) {
+    keepCsr(A);
+    keepCsr(B);
+  }
+
+ private:
+  Status run() override {
+    // The symbolic phase validates A and B (the sync binding's order and messages).
+    const SpgemmFns<T> fns = table().spgemm(T{});
+    SpgemmPlan plan;
+    out_.rowPtr.resize(static_cast<size_t>(a_.rows) + 1);
+    Status s = fns.symbolic(a_, b_, out_.rowPtr.data(), plan);
+    if (!s.ok() || cancelRequested()) return s;
+    const size_t nnz = static_cast<size_t>(plan.nnz);
+    out_.colIdx.resize(nnz);
+    out_.values.resize(nnz);
+    return fns.numeric(a_, b_, plan, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+  }
+
+  Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
+
+  const CsrView<T> a_;
+  const CsrView<T> b_;
+  const Dtype dtype_;
+  NativeParts<T> out_;
+};
+
+template <class T>
+class TransposeWorker final : public SparseWorker {
+ public:
+  TransposeWorker(Napi::Env env, const CsrArg& A) : SparseWorker(env), a_(A.view<T>()), dtype_(A.dtype) {
+    keepCsr(A);
+  }
+
+ private:
+  Status run() override {
+    // As transpose.cpp: nnz() is trusted only after checkRowPtrEnds; the kernel validates the rest.
+    Status s = checkRowPtrEnds(a_);
+    if (!s.ok()) return s;
+    const size_t nnz = static_cast<size_t>(a_.nnz());
+    out_.rowPtr.resize(static_cast<size_t>(a_.cols) + 1);
+    out_.colIdx.resize(nnz);
+    out_.values.resize(nnz);
+    return table().csr(T{}).transpose(a_, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+  }
+
+  Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
+
+  const CsrView<T> a_;
+  const Dtype dtype_;
+  NativeParts<T> out_;
+};
+
+// spgemmAsync(A, B) -> { promise<{ rowPtr, colIdx, values }>, cancel }. A and B must share a
+// dtype (the TS layer widens a mixed pair to f64 first, as the sync multiply does).
+Napi::Value SpgemmAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg B = getCsr(info[1], "B");
+  if (A.cols != B.rows) {
+    throwShape(env, "spgemm: A is " + num(A.rows) + "x" + num(A.cols) + " and B is " + num(B.rows) + "x" +
+                        num(B.cols) + "; A.cols must equal B.rows");
+  }
+  if (A.dtype != B.dtype) throwTypeError(env, "spgemmAsync: A and B must have the same dtype");
+  return withDtype(A.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    return SparseWorker::start(std::make_unique<SpgemmWorker<T>>(env, A, B));
+  });
+}
+
+// transposeAsync(A) -> { promise<{ rowPtr, colIdx, values }>, cancel }
+Napi::Value TransposeAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const CsrArg A = getCsr(info[0], "A");
+  return withDtype(A.dtype, [&](auto zero) {
+    using T = decltype(zero);
+    return SparseWorker::start(std::make_unique<TransposeWorker<T>>(env, A));
+  });
+}
+
+}  // namespace
+
+void exportAsync(Napi::Env env, Napi::Object exports) {
+  exportFunction<SpmvAsync>(env, exports, "spmvAsync");
+  exportFunction<SpmmAsync>(env, exports, "spmmAsync");
+  exportFunction<SpgemmAsync>(env, exports, "spgemmAsync");
+  exportFunction<TransposeAsync>(env, exports, "transposeAsync");
+}
+
+}  // namespace sparse::binding

@@ -1,0 +1,128 @@
+// Scratch memory and small helpers for the kernels that are NOT templates over SimdLevel, so they
+// must be compiled once for the baseline ISA: prelude.hpp includes this header before the tables'
+// target regions. (A std::vector or std::sort instantiated inside a target region would be a COMDAT
+// symbol shared by every level, and the scalar table could end up running AVX-512 code.)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "parallel.hpp"
+#include "status.hpp"
+
+namespace sparse {
+
+// An uninitialized heap buffer of `count` elements of a trivial type; empty on failure.
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  Scratch(Scratch&& o) noexcept : p_(o.p_), bytes_(o.bytes_) {
+    o.p_ = nullptr;
+    o.bytes_ = 0;
+  }
+  ~Scratch() { std::free(p_); }
+
+  // False when out of memory. Zero bytes always succeeds (with a non-null pointer).
+  bool allocateBytes(size_t bytes) {
+    std::free(p_);
+    p_ = std::malloc(bytes == 0 ? 1 : bytes);
+    bytes_ = p_ == nullptr ? 0 : bytes;
+    return p_ != nullptr;
+  }
+  void* data() const { return p_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void* p_ = nullptr;
+  size_t bytes_ = 0;
+};
+
+// Typed front for Scratch: kernels write `Buf<int32_t> b; if (!b.allocate(n)) return noMemory`.
+template <class T>
+class Buf {
+ public:
+  bool allocate(int64_t count) {
+    if (count < 0 || static_cast<uint64_t>(count) > SIZE_MAX / sizeof(T)) return false;
+    return s_.allocateBytes(static_cast<size_t>(count) * sizeof(T));
+  }
+  T* data() const { return static_cast<T*>(s_.data()); }
+  T& operator[](int64_t i) const { return data()[i]; }
+
+ private:
+  Scratch s_;
+};
+
+// COO -> CSR workspace between the symbolic and the numeric phase: the entries bucketed by row,
+// each row compacted (sorted, duplicates summed) at the start of its bucket.
+struct CooToCsrWork {
+  Scratch bucketCol;   // int32_t[n]
+  Scratch bucketVal;   // double[n]
+  Scratch bucketStart; // int64_t[rows + 1]: where row i's bucket starts
+};
+
+inline Status notCanonical(const char* which, int64_t i) {
+  return Status::format(std::string("add needs canonical CSR: row ") + num(i) + " of " + which +
+                        " has unsorted or duplicate columns");
+}
+
+}  // namespace sparse
+
+namespace sparse {
+
+// Cuts rows [0, rows) into `parts` ranges of about equal work, work(i) = rowPtr[i] + i (nonzeros
+// plus one per row, so runs of empty rows count too). rowPtr need not be validated (the search
+// only reads rowPtr[0..rows]); bounds are clamped monotone. bounds has parts + 1 entries.
+inline void splitRowsByWork(const int32_t* rowPtr, int64_t rows, int64_t parts, int64_t* bounds) {
+  auto work = [&](int64_t i) { return static_cast<int64_t>(rowPtr[i]) + i; };
+  const int64_t total = work(rows) - work(0);
+  bounds[0] = 0;
+  for (int64_t p = 1; p < parts; p++) {
+    const int64_t target = work(0) + (total / parts) * p + ((total % parts) * p) / parts;
+    int64_t lo = 0, hi = rows;  // first i with work(i) >= target (by bisection)
+    while (lo < hi) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      if (work(mid) < target) lo = mid + 1; else hi = mid;
+    }
+    bounds[p] = lo < bounds[p - 1] ? bounds[p - 1] : lo;
+  }
+  bounds[parts] = rows;
+}
+
+// Task count for a CSR pass of nnz + rows units (a function of the input alone).
+inline int64_t csrParts(int64_t rows, int64_t nnz, int64_t grain = int64_t{1} << 15) {
+  return partsFor(nnz + rows, grain);
+}
+
+}  // namespace sparse
+
+namespace sparse {
+
+// Rows per task for row-wise passes over `cols` dense columns: about 64k elements a task.
+inline int64_t partsGrain(int64_t cols) {
+  const int64_t g = (int64_t{1} << 16) / (cols < 1 ? 1 : cols);
+  return g < 1 ? 1 : g;
+}
+
+}  // namespace sparse
+
+namespace sparse {
+
+// Internal: which SpMV inner loop the AVX2/AVX-512 tables use: 0 vgatherdpd, 1 scalar loads with
+// four scalar accumulators, 2 scalar loads assembled into vectors + vector FMA, 3 = 1 plus software
+// prefetch, 4 (default) the serial loop of the scalar table (bit-identical to the JS twin).
+// SPARSE_LINALG_SPMV_VARIANT, read once; kept to re-measure on other CPUs. On the Zen 4 dev box the
+// gathers were 1.5-3x slower than scalar loads, and 1-4 within noise of each other with 4 never
+// behind (the product is bound by memory, not by arithmetic).
+inline int spmvVariant() {
+  static const int v = [] {
+    const char* e = std::getenv("SPARSE_LINALG_SPMV_VARIANT");
+    return e != nullptr && *e >= '0' && *e <= '4' ? *e - '0' : 4;
+  }();
+  return v;
+}
+
+}  // namespace sparse

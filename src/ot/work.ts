@@ -1,0 +1,159 @@
+import type { Backend, OtCost } from '../backend/types.js';
+import { AbortError } from '../errors.js';
+import type { Problem } from './options.js';
+
+/**
+ * The solvers are generators that yield after every row block of a dense pass: the sync driver
+ * runs them straight through, the async driver gives the event loop a turn now and then. Both run
+ * the same arithmetic in the same order, so they return the same bits.
+ */
+export type Work<T> = Generator<void, T, void>;
+
+export interface State {
+  f: Float64Array;
+  g: Float64Array;
+  iterations: number;
+  newtonIterations: number;
+  cgIterations: number;
+  history: number[];
+}
+
+export interface Ctx {
+  be: Backend;
+  p: Problem;
+  C: OtCost;
+  n: number;
+  m: number;
+  eps: number;
+  a: Float64Array;
+  b: Float64Array;
+  /** eps * log(a), eps * log(b). */
+  epsLogA: Float64Array;
+  epsLogB: Float64Array;
+  /** Row block boundaries (about 64k stored entries a block). */
+  blocks: Int32Array;
+  st: State;
+  /** Scratch: row LSE (n), column LSE (m) and the streaming column state (m, m). */
+  rowBuf: Float64Array;
+  colBuf: Float64Array;
+  colMax: Float64Array;
+  colSum: Float64Array;
+}
+
+const BLOCK_ENTRIES = 1 << 16;
+
+function rowBlocks(C: OtCost): Int32Array {
+  const bounds: number[] = [0];
+  if (C.kind === 'dense') {
+    const step = Math.max(1, Math.ceil(BLOCK_ENTRIES / Math.max(1, C.cols)));
+    for (let r = step; r < C.rows; r += step) bounds.push(r);
+  } else {
+    let last = 0;
+    for (let r = 1; r < C.rows; r++) {
+      if (C.rowPtr[r] - C.rowPtr[last] >= BLOCK_ENTRIES) {
+        bounds.push(r);
+        last = r;
+      }
+    }
+  }
+  if (C.rows > 0) bounds.push(C.rows);
+  return Int32Array.from(bounds);
+}
+
+export function makeCtx(be: Backend, p: Problem): Ctx {
+  const { n, m, eps, a, b } = p;
+  const epsLogA = new Float64Array(n);
+  const epsLogB = new Float64Array(m);
+  for (let i = 0; i < n; i++) epsLogA[i] = eps * Math.log(a[i]);
+  for (let j = 0; j < m; j++) epsLogB[j] = eps * Math.log(b[j]);
+  return {
+    be,
+    p,
+    C: p.cost,
+    n,
+    m,
+    eps,
+    a,
+    b,
+    epsLogA,
+    epsLogB,
+    blocks: rowBlocks(p.cost),
+    st: {
+      f: p.f0 ? p.f0.slice() : new Float64Array(n),
+      g: p.g0 ? p.g0.slice() : new Float64Array(m),
+      iterations: 0,
+      newtonIterations: 0,
+      cgIterations: 0,
+      history: [],
+    },
+    rowBuf: new Float64Array(n),
+    colBuf: new Float64Array(m),
+    colMax: new Float64Array(m),
+    colSum: new Float64Array(m),
+  };
+}
+
+export function checkAbort(ctx: Ctx): void {
+  if (ctx.p.signal?.aborted) throw new AbortError();
+}
+
+/** Appends to the history and tells onIteration. */
+export function record(ctx: Ctx, err: number, phase: 'sinkhorn' | 'newton'): void {
+  ctx.st.history.push(err);
+  ctx.p.onIteration?.({ iteration: ctx.st.iterations, marginalError: err, phase });
+  checkAbort(ctx);
+}
+
+/** out[i] = eps * LSE_j((v_j - C_ij)/eps). */
+export function* lseRows(ctx: Ctx, v: Float64Array, out: Float64Array): Work<void> {
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    ctx.be.otLseRows(ctx.C, v, ctx.eps, out, B[k], B[k + 1]);
+    yield;
+  }
+}
+
+/** out[j] = eps * LSE_i((u_i - C_ij)/eps), streamed over row blocks. */
+export function* lseCols(ctx: Ctx, u: Float64Array, out: Float64Array): Work<void> {
+  const { colMax, colSum, eps } = ctx;
+  colMax.fill(-Infinity);
+  colSum.fill(0);
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    ctx.be.otLseCols(ctx.C, u, eps, colMax, colSum, B[k], B[k + 1]);
+    yield;
+  }
+  for (let j = 0; j < ctx.m; j++) out[j] = eps * (colMax[j] + Math.log(colSum[j]));
+}
+
+/** Plan pass: row and column sums, stats = [<C,P>, sum P log P], P stored unless null. */
+export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64Array | null, r: Float64Array, c: Float64Array, stats: Float64Array): Work<void> {
+  c.fill(0);
+  stats.fill(0);
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    ctx.be.otPlanPass(ctx.C, f, g, ctx.eps, P, r, c, stats, B[k], B[k + 1]);
+    yield;
+  }
+}
+
+/** sum_ij P_ij expm1(scale (df_i + dg_j)). */
+export function* expm1Dot(ctx: Ctx, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number): Work<number> {
+  let acc = 0;
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    acc = ctx.be.otExpm1Dot(ctx.C, P, df, dg, scale, acc, B[k], B[k + 1]);
+    yield;
+  }
+  return acc;
+}
+
+/** y = K x, or K^T x with `transpose`. */
+export function* kernelMatvec(ctx: Ctx, K: OtCost, x: Float64Array, y: Float64Array, transpose: boolean): Work<void> {
+  if (transpose) y.fill(0);
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    ctx.be.otKernelMatvec(K, x, y, transpose, B[k], B[k + 1]);
+    yield;
+  }
+}
