@@ -1,5 +1,7 @@
 #include "args.hpp"
 
+#include "memory.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -86,7 +88,9 @@ void requireLength(const Napi::TypedArray& array, int64_t expected, const char* 
 
 Napi::Int32Array newInt32Array(Napi::Env env, int64_t length) {
   try {
-    return Napi::Int32Array::New(env, static_cast<size_t>(length));
+    Napi::Int32Array a = Napi::Int32Array::New(env, static_cast<size_t>(length));
+    adviseHugePages(a.Data(), length * 4);
+    return a;
   } catch (const Napi::Error&) {
     throwCoded(env, "ERR_SPARSE_NO_MEMORY", "cannot allocate an Int32Array of length " + num(length));
   }
@@ -94,8 +98,10 @@ Napi::Int32Array newInt32Array(Napi::Env env, int64_t length) {
 
 Napi::TypedArray newValues(Napi::Env env, Dtype dtype, int64_t length) {
   try {
-    if (dtype == Dtype::F32) return Napi::Float32Array::New(env, static_cast<size_t>(length));
-    return Napi::Float64Array::New(env, static_cast<size_t>(length));
+    Napi::TypedArray a = dtype == Dtype::F32 ? Napi::TypedArray(Napi::Float32Array::New(env, static_cast<size_t>(length)))
+                                             : Napi::TypedArray(Napi::Float64Array::New(env, static_cast<size_t>(length)));
+    adviseHugePages(a.ArrayBuffer().Data(), static_cast<int64_t>(a.ByteLength()));
+    return a;
   } catch (const Napi::Error&) {
     throwCoded(env, "ERR_SPARSE_NO_MEMORY", "cannot allocate a values array of length " + num(length));
   }

@@ -2,10 +2,6 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
@@ -14,23 +10,6 @@
 namespace sparse::binding {
 
 namespace {
-
-// The result arrays are fresh memory written once by the numeric phase; on Linux with transparent
-// huge pages in "madvise" mode, asking for huge pages turns one page fault per 4 KiB into one per
-// 2 MiB (the faults otherwise cost as much as the product itself). A hint only: errors are ignored.
-void adviseHugePages(void* data, int64_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (bytes < static_cast<int64_t>(2 * kHuge)) return;
-  const uintptr_t p = reinterpret_cast<uintptr_t>(data);
-  const uintptr_t b = (p + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t e = (p + static_cast<uintptr_t>(bytes)) & ~(kHuge - 1);
-  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
 
 // Runs both SpGEMM phases on operands of one value type and returns { rowPtr, colIdx, values };
 // values get dtype `out` (T's, or f32 when a mixed product was computed in f64: rounding the
@@ -44,8 +23,6 @@ Napi::Value runSpgemm(Napi::Env env, const CsrView<T>& a, const CsrView<T>& b, D
   const int64_t nnz = plan.nnz;
   Napi::Int32Array colIdx = newInt32Array(env, nnz);
   Napi::TypedArray values = newValues(env, out, nnz);
-  adviseHugePages(colIdx.Data(), nnz * 4);
-  adviseHugePages(values.ArrayBuffer().Data(), static_cast<int64_t>(values.ByteLength()));
   if (out == Dtype::F32 && !std::is_same_v<T, float>) {
     std::vector<T> tmp(static_cast<size_t>(nnz));
     check(env, fns.numeric(a, b, plan, rowPtr.Data(), colIdx.Data(), tmp.data()));

@@ -4,6 +4,8 @@
 // symbol shared by every level, and the scalar table could end up running AVX-512 code.)
 #pragma once
 
+#include "memory.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -31,6 +33,7 @@ class Scratch {
     std::free(p_);
     p_ = std::malloc(bytes == 0 ? 1 : bytes);
     bytes_ = p_ == nullptr ? 0 : bytes;
+    adviseHugePages(p_, static_cast<int64_t>(bytes_));
     return p_ != nullptr;
   }
   void* data() const { return p_; }
