@@ -2,7 +2,7 @@ import { ShapeError } from '../errors.js';
 import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { DenseMatrix } from '../formats/dense.js';
-import { allocValues, type Values } from '../types.js';
+import { allocValues, type Dtype, type Values } from '../types.js';
 import { checkOut } from '../util/check.js';
 import { checkCsr, optionalNumber, overlaps } from './common.js';
 
@@ -35,6 +35,11 @@ export interface MatmatArgs {
 
 export function prepareMatmat(A: CsrMatrix, X: DenseMatrix, options: MatmatOptions): MatmatArgs {
   checkCsr(A, 'A');
+  return prepareDenseProduct(A, X, options);
+}
+
+/** The operand checks of any sparse format's matmat: only the shape and dtype of A matter. */
+export function prepareDenseProduct(A: { rows: number; cols: number; dtype: Dtype }, X: DenseMatrix, options: MatmatOptions): MatmatArgs {
   if (!(X instanceof DenseMatrix)) throw new TypeError('X must be a DenseMatrix');
   const transpose = options.transpose === true;
   const n = transpose ? A.rows : A.cols;

@@ -1,6 +1,6 @@
 import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
-import { allocValues, type Values } from '../types.js';
+import { allocValues, type Dtype, type Values } from '../types.js';
 import { checkOut, toVector } from '../util/check.js';
 import { checkCsr, optionalNumber, overlaps } from './common.js';
 
@@ -33,6 +33,11 @@ export interface MatvecArgs {
 
 export function prepareMatvec(A: CsrMatrix, x: ArrayLike<number>, options: MatvecOptions): MatvecArgs {
   checkCsr(A, 'A');
+  return prepareVectorProduct(A, x, options);
+}
+
+/** The operand checks of any sparse format's matvec: only the shape and dtype of A matter. */
+export function prepareVectorProduct(A: { rows: number; cols: number; dtype: Dtype }, x: ArrayLike<number>, options: MatvecOptions): MatvecArgs {
   const transpose = options.transpose === true;
   const n = transpose ? A.rows : A.cols;
   const m = transpose ? A.cols : A.rows;
