@@ -10,6 +10,7 @@ import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { BsrMatrix, CsrMatrix, DenseMatrix, type Dtype, type Values } from '../../src/index.js';
 import { buildCsr, FC_SEED, tolFor, type MatrixSpec } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/reference.js';
+import { onBoth, errorOf, sameErrors, absScale } from '../helpers/backends.js';
 
 const hasNative = nativeAvailable();
 const native = loadNativeBackend();
@@ -18,38 +19,6 @@ const levels = control ? control.info().simdSupported : ['none'];
 const defaultLevel = control?.info().simd;
 const threadControl = control as unknown as { setThreads?: (n: number) => void; getThreads?: () => number } | null;
 const runs = { seed: FC_SEED, numRuns: 150 };
-
-function onBoth<T>(fn: () => T): { js: T; native: T } {
-  setBackend('js');
-  const js = fn();
-  setBackend('native');
-  const nat = fn();
-  return { js, native: nat };
-}
-
-function errorOf(fn: () => unknown): { name: string; code?: string; message: string } | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    return { name: err.constructor.name, code: err.code, message: err.message };
-  }
-}
-
-function sameErrors(fn: () => unknown): void {
-  setBackend('js');
-  const js = errorOf(fn);
-  setBackend('native');
-  const nat = errorOf(fn);
-  expect(nat).toEqual(js);
-}
-
-function absScale(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
-  return s;
-}
 
 function sameValues(a: Values, b: Values, scale: number, dtype: Dtype, exact: boolean): void {
   expect(b.constructor).toBe(a.constructor);

@@ -7,6 +7,7 @@ import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CooBuilder, CsrMatrix, DenseMatrix, type Values } from '../../src/index.js';
 import { buildCsr, FC_SEED, matrixSpec, scalar, tolFor, vectorOf, type MatrixSpec } from '../helpers/arbitraries.js';
 import { expectClose } from '../helpers/reference.js';
+import { onBoth, errorOf, sameErrors, absScale } from '../helpers/backends.js';
 
 const hasNative = nativeAvailable();
 // Every SIMD level this CPU runs gets the whole comparison (each is its own kernel table).
@@ -14,38 +15,6 @@ const control = loadNativeBackend().control;
 const levels = control ? control.info().simdSupported : ['none'];
 const defaultLevel = control?.info().simd;
 const runs = { seed: FC_SEED, numRuns: 200 };
-
-function onBoth<T>(fn: () => T): { js: T; native: T } {
-  setBackend('js');
-  const js = fn();
-  setBackend('native');
-  const native = fn();
-  return { js, native };
-}
-
-function errorOf(fn: () => unknown): { name: string; code?: string; message: string } | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    return { name: err.constructor.name, code: err.code, message: err.message };
-  }
-}
-
-function sameErrors(fn: () => unknown): void {
-  setBackend('js');
-  const js = errorOf(fn);
-  setBackend('native');
-  const native = errorOf(fn);
-  expect(native).toEqual(js);
-}
-
-function absScale(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
-  return s;
-}
 
 /** Values agree within the tolerance relative to the matrix/vector magnitudes involved. */
 function sameValues(a: Values, b: Values, scale: number, dtype: 'f64' | 'f32'): void {

@@ -9,6 +9,7 @@ import { jsBackend } from '../../src/backend/js/index.js';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import type { CsrArrays, CsrParts } from '../../src/backend/types.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
+import { errorOf } from '../helpers/backends.js';
 
 const load = loadNativeBackend();
 const native = load.backend;
@@ -83,16 +84,6 @@ function check(A: CsrArrays, B: CsrArrays, dt: Dt): CsrParts {
   const nat = native!.spgemm(A, B);
   same(js, nat, dt);
   return nat;
-}
-
-function errorOf(fn: () => unknown): { name: string; code?: string; message: string } | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    return { name: err.constructor.name, code: err.code, message: err.message };
-  }
 }
 
 const dts: Dt[] = ['f64', 'f32'];

@@ -1,0 +1,35 @@
+// Running one operation on both backends, for the native-vs-JS comparison suites.
+import { expect } from 'vitest';
+import { setBackend } from '../../src/backend/select.js';
+
+/** The result of `fn` on the JS backend and on the native backend (explicitly, no small-input path). */
+export function onBoth<T>(fn: () => T): { js: T; native: T } {
+  setBackend('js');
+  const js = fn();
+  setBackend('native');
+  const native = fn();
+  return { js, native };
+}
+
+/** What `fn` throws, reduced to what both backends must agree on; null when it does not throw. */
+export function errorOf(fn: () => unknown): { name: string; code?: string; message: string } | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    return { name: err.constructor.name, code: err.code, message: err.message };
+  }
+}
+
+/** Both backends throw the same class, code and message (or both succeed). */
+export function sameErrors(fn: () => unknown): void {
+  const { js, native } = onBoth(() => errorOf(fn));
+  expect(native).toEqual(js);
+}
+
+export function absScale(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
+  return s;
+}
