@@ -10,6 +10,9 @@
 // compiler turns that into whole-vector multiply-adds over block rows; the reordering stays within
 // the 1e-12 relative contract. Threads: block rows cut by nonzero blocks (splitByPrefix on
 // blockRowPtr); every row is computed by one task, so the result does not depend on the thread count.
+// The transposed products use the grouped scatter of par_csr.hpp on the block pattern: groups are
+// chosen from the input alone (same bits for any thread count), and adding the groups' partial
+// sums rounds differently from the JS twin's serial scatter (within the 1e-12 contract).
 #pragma once
 
 #include <atomic>
@@ -21,6 +24,7 @@
 #endif
 
 #include "bsr_view.hpp"
+#include "par_csr.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 
@@ -225,6 +229,22 @@ bool bsrSpmvRowsAny(const BsrView<T>& A, const T* x, T* y, double alpha, double 
   return bsrSpmvRows<L, T, 0, 0>(A, x, y, alpha, beta, I0, I1);
 }
 
+// The block pattern of A as a CSR view (block rows x block columns), for the CSR helpers of
+// par_csr.hpp that look only at the pattern. Values point at the blocks but are not entry-wise.
+template <class T>
+CsrView<T> bsrBlockPattern(const BsrView<T>& A) {
+  CsrView<T> p;
+  p.rows = A.blockRows();
+  p.cols = A.blockCols();
+  p.rowPtr = A.blockRowPtr;
+  p.rowPtrLen = A.blockRowPtrLen;
+  p.colIdx = A.blockColIdx;
+  p.colIdxLen = A.blockColIdxLen;
+  p.values = A.values;
+  p.valuesLen = A.valuesLen;
+  return p;
+}
+
 // y = beta*y over [0, n), beta = 0 overwriting (NaN in y does not survive).
 template <SimdLevel L, class T>
 void bsrScaleOutput(T* y, int64_t n, double beta) {
@@ -265,30 +285,32 @@ Status bsrSpmv(const BsrView<T>& A, const T* x, T* y, double alpha, double beta,
     if (failed.load()) return validateBsr(A, false);
     return Status::okay();
   }
-  // Validate the whole structure before touching y, so a bad matrix leaves y as it was. The scatter
-  // is serial, in storage order (the JS twin's order): deterministic for any thread count.
+  // Validated before y is touched, so a bad matrix leaves y as it was; then the deterministic
+  // grouped scatter of par_csr.hpp over the block pattern (a block column J owns y[J*c, J*c + c)).
   s = validateBsr(A, false);
   if (!s.ok()) return s;
-  bsrScaleOutput<L>(y, A.cols, beta);
   const int64_t r = A.r;
   const int64_t c = A.c;
   const int64_t rc = r * c;
-  Acc xs[kMaxBlock];
-  for (int64_t I = 0; I < A.blockRows(); I++) {
-    for (int64_t ii = 0; ii < r; ii++) xs[ii] = alpha * static_cast<Acc>(x[I * r + ii]);
-    const int64_t end = A.blockRowPtr[I + 1];
-    for (int64_t k = A.blockRowPtr[I]; k < end; k++) {
-      T* yb = y + static_cast<int64_t>(A.blockColIdx[k]) * c;
-      const T* v = A.values + k * rc;
-      for (int64_t ii = 0; ii < r; ii++) {
-        const Acc xi = xs[ii];
-        for (int64_t jj = 0; jj < c; jj++) {
-          yb[jj] = static_cast<T>(static_cast<Acc>(yb[jj]) + static_cast<Acc>(v[ii * c + jj]) * xi);
+  return scatterTransposed<L>(
+      bsrBlockPattern(A), c, y, [&] { bsrScaleOutput<L>(y, A.cols, beta); },
+      [&](int64_t I0, int64_t I1, T* base, int64_t lo) {
+        Acc xs[kMaxBlock];
+        for (int64_t I = I0; I < I1; I++) {
+          for (int64_t ii = 0; ii < r; ii++) xs[ii] = alpha * static_cast<Acc>(x[I * r + ii]);
+          const int64_t end = A.blockRowPtr[I + 1];
+          for (int64_t k = A.blockRowPtr[I]; k < end; k++) {
+            T* yb = base + (static_cast<int64_t>(A.blockColIdx[k]) - lo) * c;
+            const T* v = A.values + k * rc;
+            for (int64_t ii = 0; ii < r; ii++) {
+              const Acc xi = xs[ii];
+              for (int64_t jj = 0; jj < c; jj++) {
+                yb[jj] = static_cast<T>(static_cast<Acc>(yb[jj]) + static_cast<Acc>(v[ii * c + jj]) * xi);
+              }
+            }
+          }
         }
-      }
-    }
-  }
-  return Status::okay();
+      });
 }
 
 }  // namespace sparse

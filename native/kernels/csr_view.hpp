@@ -22,7 +22,8 @@ struct CsrView {
 };
 
 // Arithmetic is done in double for both value types: the JS backend computes in doubles and rounds
-// on store, so f32 results then agree bit for bit. (SIMD f32 kernels may relax this later.)
+// on store, so f32 results then agree bit for bit at the scalar level. (The f32 SpMV of the SIMD
+// levels sums short float blocks into a double: spmv_csr.hpp.)
 using Acc = double;
 
 // JS `j >>> 0 >= n`: a negative index compares as a huge unsigned one.

@@ -2,18 +2,12 @@
 // Lengths of x and y are the binding's job (x: cols, y: rows; swapped for the transpose).
 //
 // Plain product: rows cut into tasks balanced by nonzeros + rows (a power-law row of 10^5 entries
-// is one task among many); each row is one dot product. The scalar level sums each row's products
-// in storage order (bit-identical to the JS twin); AVX2/AVX-512 use gathers for x and two vector
-// accumulators (another rounding, identical for any thread count: a row is never split).
+// is one task among many); each row is one dot product (rowDot), never split across threads, so
+// the bits do not depend on the thread count.
 // Transposed product: scatterTransposed (par_csr.hpp), deterministic for any thread count.
 #pragma once
 
-#include <cmath>
 #include <type_traits>
-
-#if defined(__x86_64__) || defined(_M_X64)
-#include <immintrin.h>
-#endif
 
 #include "csr_check.hpp"
 #include "par_csr.hpp"
@@ -21,95 +15,13 @@
 
 namespace sparse {
 
-// The gather variant (measured slower on Zen 4; kept for the record and other CPUs).
-template <SimdLevel L, class T>
-inline bool rowDotGather(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
-#if defined(__x86_64__) || defined(_M_X64)
-  if constexpr (L == SimdLevel::Avx512) {
-    const __m256i cv = _mm256_set1_epi32(static_cast<int32_t>(cols));  // j >= cols as unsigned
-    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
-    int64_t k = s;
-    for (; k + 16 <= e; k += 16) {
-      const __m256i i0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ci + k));
-      const __m256i i1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ci + k + 8));
-      if ((_mm256_cmpge_epu32_mask(i0, cv) | _mm256_cmpge_epu32_mask(i1, cv)) != 0) return false;
-      if constexpr (std::is_same_v<T, double>) {
-        a0 = _mm512_fmadd_pd(_mm512_loadu_pd(v + k), _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, i0, x, 8), a0);
-        a1 = _mm512_fmadd_pd(_mm512_loadu_pd(v + k + 8), _mm512_mask_i32gather_pd(_mm512_setzero_pd(), 0xFF, i1, x, 8), a1);
-      } else {
-        a0 = _mm512_fmadd_pd(_mm512_maskz_cvtps_pd(0xFF, _mm256_loadu_ps(v + k)), _mm512_maskz_cvtps_pd(0xFF, _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), 0xFF, i0, x, 4)), a0);
-        a1 = _mm512_fmadd_pd(_mm512_maskz_cvtps_pd(0xFF, _mm256_loadu_ps(v + k + 8)), _mm512_maskz_cvtps_pd(0xFF, _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), 0xFF, i1, x, 4)), a1);
-      }
-    }
-    if (k < e) {
-      // Up to two masked blocks: masked-off lanes are neither loaded nor gathered.
-      for (int b = 0; b < 2 && k < e; b++, k += 8) {
-        const int64_t n = e - k < 8 ? e - k : 8;
-        const __mmask8 m = static_cast<__mmask8>((1u << n) - 1);
-        const __m256i i0 = _mm256_maskz_loadu_epi32(m, ci + k);
-        if (_mm256_mask_cmpge_epu32_mask(m, i0, cv) != 0) return false;
-        if constexpr (std::is_same_v<T, double>) {
-          const __m512d xv = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), m, i0, x, 8);
-          (b == 0 ? a0 : a1) = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(m, v + k), xv, b == 0 ? a0 : a1);
-        } else {
-          const __m256 xv = _mm256_mmask_i32gather_ps(_mm256_setzero_ps(), m, i0, x, 4);
-          (b == 0 ? a0 : a1) = _mm512_fmadd_pd(_mm512_maskz_cvtps_pd(0xFF, _mm256_maskz_loadu_ps(m, v + k)), _mm512_maskz_cvtps_pd(0xFF, xv),
-                                               b == 0 ? a0 : a1);
-        }
-      }
-    }
-    const __m512d a = _mm512_add_pd(a0, a1);
-    const __m256d q = _mm256_add_pd(_mm512_maskz_extractf64x4_pd(0xF, a, 0), _mm512_maskz_extractf64x4_pd(0xF, a, 1));
-    const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(q), _mm256_extractf128_pd(q, 1));
-    out = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-    return true;
-  }
-  if constexpr (L == SimdLevel::Avx2) {
-    const __m128i cm1 = _mm_set1_epi32(static_cast<int32_t>(cols - 1));  // cols <= INT32_MAX
-    const __m128i zero = _mm_setzero_si128();
-    const __m256d ones = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
-    const __m128 onesf = _mm_castsi128_ps(_mm_set1_epi32(-1));
-    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
-    int64_t k = s;
-    for (; k + 8 <= e; k += 8) {
-      const __m128i i0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ci + k));
-      const __m128i i1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(ci + k + 4));
-      const __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpgt_epi32(i0, cm1), _mm_cmpgt_epi32(zero, i0)),
-                                       _mm_or_si128(_mm_cmpgt_epi32(i1, cm1), _mm_cmpgt_epi32(zero, i1)));
-      if (_mm_movemask_epi8(bad) != 0) return false;
-      if constexpr (std::is_same_v<T, double>) {
-        a0 = _mm256_fmadd_pd(_mm256_loadu_pd(v + k), _mm256_mask_i32gather_pd(_mm256_setzero_pd(), x, i0, ones, 8), a0);
-        a1 = _mm256_fmadd_pd(_mm256_loadu_pd(v + k + 4), _mm256_mask_i32gather_pd(_mm256_setzero_pd(), x, i1, ones, 8), a1);
-      } else {
-        a0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(v + k)), _mm256_cvtps_pd(_mm_mask_i32gather_ps(_mm_setzero_ps(), x, i0, onesf, 4)), a0);
-        a1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(v + k + 4)), _mm256_cvtps_pd(_mm_mask_i32gather_ps(_mm_setzero_ps(), x, i1, onesf, 4)), a1);
-      }
-    }
-    const __m256d a = _mm256_add_pd(a0, a1);
-    const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
-    Acc sum = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-    for (; k < e; k++) {
-      const int32_t j = ci[k];
-      if (outOfRange(j, cols)) return false;
-      sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j]);
-    }
-    out = sum;
-    return true;
-  }
-#endif
-  Acc sum = 0;
-  for (int64_t k = s; k < e; k++) {
-    const int32_t j = ci[k];
-    if (outOfRange(j, cols)) return false;
-    sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j]);
-  }
-  out = sum;
-  return true;
-}
-
 // sum over k in [s, e) of v[k] * x[ci[k]] into `out`; false on a column out of [0, cols).
-// Generic (every level's fallback, and what Scalar runs): products summed in storage order, bit
-// for bit the JS twin.
+// Products summed in storage order in double: what the scalar level runs for both dtypes, bit for
+// bit the JS twin, and what every level runs for f64. Measured on Zen 3 and Zen 4 against the
+// alternatives (vgatherdpd, x assembled into vectors with vector FMA, several accumulators,
+// software prefetch, column checks hoisted into a vector pass ahead of the row): none was faster,
+// several were slower, because the product is bound by memory and by the per-row add chain, and
+// the horizontal reduction of a vector accumulator lengthens that chain on short rows.
 template <SimdLevel L, class T>
 inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
   Acc sum = 0;
@@ -122,90 +34,38 @@ inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols
   return true;
 }
 
-// Internal tuning knob for the measurements (SPARSE_LINALG_SPMV_VARIANT); see spmvVariant().
+// f32 at the SIMD levels: products and sums in float over blocks of kF32Block entries, each block's
+// sum added to a double total. Widening every operand to double costs two conversions per entry
+// and made f32 no faster than f64 (it is bound by instructions, not bytes); float blocks run the
+// f64 loop's instruction count on two thirds of its bytes. The error stays within
+// (kF32Block + 1) * 2^-24 of the sum of the absolute terms, inside the f32 agreement of DESIGN.md.
+constexpr int64_t kF32Block = 32;
+
+template <SimdLevel L>
+inline bool rowDotF32Blocked(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
+                             Acc& out) {
+  Acc total = 0;
+  for (int64_t k = s; k < e;) {
+    const int64_t be = e - k > kF32Block ? k + kF32Block : e;
+    float block = 0;
+    for (; k < be; k++) {
+      const int32_t j = ci[k];
+      if (outOfRange(j, cols)) return false;
+      block += v[k] * x[j];
+    }
+    total += static_cast<Acc>(block);
+  }
+  out = total;
+  return true;
+}
+
 template <SimdLevel L, class T>
-inline bool rowDot(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, int64_t nnz,
-                   int variant, Acc& out) {
-#if defined(__x86_64__) || defined(_M_X64)
-  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-    if (variant == 1 || variant == 3) {
-      // Scalar loads of x (Zen 4's gathers are slower), four independent accumulators, fused
-      // multiply-adds; optionally prefetching x for the entries 64 positions ahead.
-      Acc a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      int64_t k = s;
-      for (; k + 4 <= e; k += 4) {
-        if (variant == 3 && k + 68 <= nnz) {
-          _mm_prefetch(reinterpret_cast<const char*>(x + ci[k + 64]), _MM_HINT_T0);
-          _mm_prefetch(reinterpret_cast<const char*>(x + ci[k + 66]), _MM_HINT_T0);
-        }
-        const int32_t j0 = ci[k], j1 = ci[k + 1], j2 = ci[k + 2], j3 = ci[k + 3];
-        if ((outOfRange(j0, cols) | outOfRange(j1, cols)) | (outOfRange(j2, cols) | outOfRange(j3, cols))) return false;
-        a0 = std::fma(static_cast<Acc>(v[k]), static_cast<Acc>(x[j0]), a0);
-        a1 = std::fma(static_cast<Acc>(v[k + 1]), static_cast<Acc>(x[j1]), a1);
-        a2 = std::fma(static_cast<Acc>(v[k + 2]), static_cast<Acc>(x[j2]), a2);
-        a3 = std::fma(static_cast<Acc>(v[k + 3]), static_cast<Acc>(x[j3]), a3);
-      }
-      for (; k < e; k++) {
-        const int32_t j = ci[k];
-        if (outOfRange(j, cols)) return false;
-        a0 = std::fma(static_cast<Acc>(v[k]), static_cast<Acc>(x[j]), a0);
-      }
-      out = (a0 + a1) + (a2 + a3);
-      return true;
-    }
+inline bool rowDot(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
+  if constexpr (std::is_same_v<T, float> && L != SimdLevel::Scalar) {
+    return rowDotF32Blocked<L>(ci, v, x, cols, s, e, out);
+  } else {
+    return rowDotSerial<L>(ci, v, x, cols, s, e, out);
   }
-  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-    if (variant == 2) {
-      // The default: a vector multiply-add over x loaded by scalar loads (vmovsd/vmovhpd/
-      // vinsertf128), eight entries a step, the eight column checks as one vector compare.
-      __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
-      int64_t k = s;
-      for (; k + 8 <= e; k += 8) {
-        const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ci + k));
-        if constexpr (L == SimdLevel::Avx512) {
-          if (_mm256_cmpge_epu32_mask(idx, _mm256_set1_epi32(static_cast<int32_t>(cols))) != 0) return false;
-        } else {  // cols <= INT32_MAX: j out of range iff j > cols - 1 or j < 0 (signed)
-          const __m256i bad = _mm256_or_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(static_cast<int32_t>(cols - 1))),
-                                              _mm256_cmpgt_epi32(_mm256_setzero_si256(), idx));
-          if (_mm256_movemask_epi8(bad) != 0) return false;
-        }
-        const __m256d x0 = _mm256_set_pd(static_cast<Acc>(x[ci[k + 3]]), static_cast<Acc>(x[ci[k + 2]]),
-                                         static_cast<Acc>(x[ci[k + 1]]), static_cast<Acc>(x[ci[k]]));
-        const __m256d x1 = _mm256_set_pd(static_cast<Acc>(x[ci[k + 7]]), static_cast<Acc>(x[ci[k + 6]]),
-                                         static_cast<Acc>(x[ci[k + 5]]), static_cast<Acc>(x[ci[k + 4]]));
-        __m256d v0, v1;
-        if constexpr (std::is_same_v<T, double>) {
-          v0 = _mm256_loadu_pd(v + k);
-          v1 = _mm256_loadu_pd(v + k + 4);
-        } else {
-          v0 = _mm256_cvtps_pd(_mm_loadu_ps(v + k));
-          v1 = _mm256_cvtps_pd(_mm_loadu_ps(v + k + 4));
-        }
-        a0 = _mm256_fmadd_pd(v0, x0, a0);
-        a1 = _mm256_fmadd_pd(v1, x1, a1);
-      }
-      const __m256d a = _mm256_add_pd(a0, a1);
-      const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
-      Acc sum = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-      for (; k < e; k++) {
-        const int32_t j = ci[k];
-        if (outOfRange(j, cols)) return false;
-        sum = std::fma(static_cast<Acc>(v[k]), static_cast<Acc>(x[j]), sum);
-      }
-      out = sum;
-      return true;
-    }
-  }
-  if constexpr (L == SimdLevel::Avx512) {
-    if (variant == 0) return rowDotGather<L>(ci, v, x, cols, s, e, out);
-  }
-  if constexpr (L == SimdLevel::Avx2) {
-    if (variant == 0) return rowDotGather<L>(ci, v, x, cols, s, e, out);
-  }
-#endif
-  (void)nnz;
-  (void)variant;
-  return rowDotSerial<L>(ci, v, x, cols, s, e, out);
 }
 
 // Rows [rowBegin, rowEnd) of the plain product. Checks are fused into the loop (a row end beyond
@@ -215,14 +75,13 @@ template <SimdLevel L, class T>
 bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
   const int64_t nnz = A.nnz();
-  const int variant = spmvVariant();
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
     Acc sum = 0;
-    if (!rowDot<L>(A.colIdx, A.values, x, A.cols, start, end, nnz, variant, sum)) return false;
+    if (!rowDot<L>(A.colIdx, A.values, x, A.cols, start, end, sum)) return false;
     y[i] = static_cast<T>(beta == 0 ? alpha * sum : alpha * sum + beta * static_cast<Acc>(y[i]));
     start = end;
   }

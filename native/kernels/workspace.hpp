@@ -112,20 +112,3 @@ inline int64_t partsGrain(int64_t cols) {
 
 }  // namespace sparse
 
-namespace sparse {
-
-// Internal: which SpMV inner loop the AVX2/AVX-512 tables use: 0 vgatherdpd, 1 scalar loads with
-// four scalar accumulators, 2 scalar loads assembled into vectors + vector FMA, 3 = 1 plus software
-// prefetch, 4 (default) the serial loop of the scalar table (bit-identical to the JS twin).
-// SPARSE_LINALG_SPMV_VARIANT, read once; kept to re-measure on other CPUs. On the Zen 4 dev box the
-// gathers were 1.5-3x slower than scalar loads, and 1-4 within noise of each other with 4 never
-// behind (the product is bound by memory, not by arithmetic).
-inline int spmvVariant() {
-  static const int v = [] {
-    const char* e = std::getenv("SPARSE_LINALG_SPMV_VARIANT");
-    return e != nullptr && *e >= '0' && *e <= '4' ? *e - '0' : 4;
-  }();
-  return v;
-}
-
-}  // namespace sparse

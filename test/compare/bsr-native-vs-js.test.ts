@@ -63,7 +63,8 @@ describe.skipIf(!hasNative).each(levels)('BSR: native (SIMD %s) and JS backends 
     if (defaultLevel) control?.setSimd(defaultLevel);
     setBackend('auto');
   });
-  // The scalar level sums in the JS twin's order; SIMD levels may reorder SpMV (not SpMM).
+  // The scalar level sums in the JS twin's order; SIMD levels may reorder SpMV (not SpMM). The
+  // transposed products add per-group partial sums (a parallel scatter): never bit-exact.
   const exactSpmv = level === 'scalar';
 
   it('toBsr, toCsr, matvec and matmat (k = 1..9), plain and transposed, f64/f32', () => {
@@ -88,11 +89,11 @@ describe.skipIf(!hasNative).each(levels)('BSR: native (SIMD %s) and JS backends 
           const x = vec(n, dtype, 1);
           const y0 = vec(m, dtype, 2);
           const y = onBoth(() => B.matvec(x, { alpha, beta, transpose, out: y0.slice() }));
-          sameValues(y.js, y.native, scale + absScale(y0), dtype, exactSpmv || transpose);
+          sameValues(y.js, y.native, scale + absScale(y0), dtype, exactSpmv && !transpose);
           const X = new DenseMatrix(n, k, vec(n * k, dtype, 3));
           const Y0 = vec(m * k, dtype, 4);
           const Y = onBoth(() => B.matmat(X, { alpha, beta, transpose, out: new DenseMatrix(m, k, Y0.slice()) }));
-          sameValues(Y.js.data, Y.native.data, scale + absScale(Y0), dtype, true);
+          sameValues(Y.js.data, Y.native.data, scale + absScale(Y0), dtype, !transpose);
         }
       }),
       runs,
@@ -109,7 +110,7 @@ describe.skipIf(!hasNative).each(levels)('BSR: native (SIMD %s) and JS backends 
         const y = onBoth(() => B.matvec(x));
         sameValues(y.js, y.native, scale, dtype, exactSpmv || r !== c || ![2, 3, 4, 8].includes(r));
         const yt = onBoth(() => B.matvec(x, { transpose: true }));
-        sameValues(yt.js, yt.native, scale, dtype, true);
+        sameValues(yt.js, yt.native, scale, dtype, false);
         const X = new DenseMatrix(960, 5, vec(960 * 5, dtype, 1.5));
         const Y = onBoth(() => B.matmat(X));
         sameValues(Y.js.data, Y.native.data, scale, dtype, true);

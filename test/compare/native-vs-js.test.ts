@@ -178,4 +178,30 @@ describe.skipIf(!hasNative).each(levels)('native (SIMD %s) and JS backends agree
       sameCsr(p.js, p.native, scale * absScale(B.values));
     }
   });
+
+  it('f32 SpMV on long cancelling rows stays within 1e-5 of the absolute sum of each row', () => {
+    // SIMD levels sum f32 rows in float blocks (spmv_csr.hpp): the bound must hold per row, on
+    // rows far longer than a block, where the terms cancel.
+    const rows = 6;
+    const lengths = [1, 31, 32, 33, 5000, 40000];
+    const cols = 40000;
+    const rowPtr = new Int32Array(rows + 1);
+    lengths.forEach((n, i) => (rowPtr[i + 1] = rowPtr[i] + n));
+    const colIdx = new Int32Array(rowPtr[rows]);
+    const values = new Float32Array(rowPtr[rows]);
+    for (let i = 0, k = 0; i < rows; i++) {
+      for (let t = 0; t < lengths[i]; t++, k++) {
+        colIdx[k] = t;
+        values[k] = (t % 2 === 0 ? 1 : -1) * (1 + Math.sin(k) * 1e-3);
+      }
+    }
+    const A = CsrMatrix.fromArrays({ rows, cols, rowPtr, colIdx, values });
+    const x = Float32Array.from({ length: cols }, (_, j) => 1 + Math.cos(j) * 1e-2);
+    const y = onBoth(() => A.matvec(x));
+    for (let i = 0; i < rows; i++) {
+      let absSum = 0;
+      for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) absSum += Math.abs(values[k] * x[colIdx[k]]);
+      expect(Math.abs(y.native[i] - y.js[i])).toBeLessThanOrEqual(1e-5 * absSum);
+    }
+  });
 });
