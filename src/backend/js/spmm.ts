@@ -1,22 +1,20 @@
 import type { Values } from '../../types.js';
 import type { CsrArrays } from '../types.js';
-import { badColumn, badRowPtr, checkRowPtrEnds } from './check.js';
+import { perDtype } from './per-dtype.js';
+import { validateCsr } from './validate.js';
 
-/** Y = alpha*A*X + beta*Y, X (cols x k) and Y (rows x k) dense row-major. */
-export function spmmCsr(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number): void {
-  checkRowPtrEnds(A);
-  const { rows, cols, rowPtr, colIdx, values } = A;
-  const acc = new Float64Array(k);
+/**
+ * Y = alpha*A*X + beta*Y for a validated A: per row, acc[c] sums the row's entries times X's rows
+ * in storage order (the native order), in f64 for f32 data too. Self-contained for perDtype.
+ */
+function spmmRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, X: Values, k: number, Y: Values, rows: number, alpha: number, beta: number, acc: Float64Array): void {
   let start = rowPtr[0];
   for (let i = 0; i < rows; i++) {
     const end = rowPtr[i + 1];
-    if (end < start || end > colIdx.length) throw badRowPtr(i);
-    acc.fill(0);
+    for (let c = 0; c < k; c++) acc[c] = 0;
     for (let e = start; e < end; e++) {
-      const j = colIdx[e];
-      if (j >>> 0 >= cols) throw badColumn(e, j, cols);
       const a = values[e];
-      const xo = j * k;
+      const xo = colIdx[e] * k;
       for (let c = 0; c < k; c++) acc[c] += a * X[xo + c];
     }
     const yo = i * k;
@@ -26,30 +24,56 @@ export function spmmCsr(A: CsrArrays, X: Values, k: number, Y: Values, alpha: nu
   }
 }
 
-/** Y = alpha*A^T*X + beta*Y, X (rows x k), Y (cols x k); scatter in storage order. */
-export function spmmCsrTransposed(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number): void {
-  checkRowPtrEnds(A);
-  const { rows, cols, rowPtr, colIdx, values } = A;
+const spmmKernels = perDtype(spmmRows, (f) => {
+  const Y = new Float64Array(2);
+  f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5, 1), 2, Y, 1, 1, 0, new Float64Array(2));
+  return Y[0] === 25 && Y[1] === 5;
+});
+
+/** Y = alpha*A*X + beta*Y, X (cols x k) and Y (rows x k) dense row-major. */
+export function spmmCsr(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number): void {
+  // The same first error as checking row by row, in a separate tight pass: the product loop then
+  // trusts every index.
+  validateCsr(A);
+  const { rows, rowPtr, colIdx, values } = A;
+  const kernel = values instanceof Float64Array ? spmmKernels.f64 : spmmKernels.f32;
+  kernel(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, new Float64Array(k));
+}
+
+/**
+ * Y += A^T (alpha*X) for a validated A, scattered in storage order. alpha*X's row i is formed
+ * once per row into `ax` (the same products the scatter would form per entry, so the same bits).
+ * Self-contained for perDtype.
+ */
+function scatterRowsK(rowPtr: Int32Array, colIdx: Int32Array, values: Values, X: Values, k: number, Y: Values, rows: number, alpha: number, ax: Float64Array): void {
   let start = rowPtr[0];
   for (let i = 0; i < rows; i++) {
     const end = rowPtr[i + 1];
-    if (end < start || end > colIdx.length) throw badRowPtr(i);
+    const xo = i * k;
+    for (let c = 0; c < k; c++) ax[c] = alpha * X[xo + c];
     for (let e = start; e < end; e++) {
-      const j = colIdx[e];
-      if (j >>> 0 >= cols) throw badColumn(e, j, cols);
+      const a = values[e];
+      const yo = colIdx[e] * k;
+      for (let c = 0; c < k; c++) Y[yo + c] += a * ax[c];
     }
     start = end;
   }
+}
+
+const scatterKernels = perDtype(scatterRowsK, (f) => {
+  const Y = new Float64Array(2);
+  f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5, 1), 2, Y, 1, 1, new Float64Array(2));
+  return Y[0] === 25 && Y[1] === 5;
+});
+
+/** Y = alpha*A^T*X + beta*Y, X (rows x k), Y (cols x k); scatter in storage order. */
+export function spmmCsrTransposed(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number): void {
+  // Validated before Y is touched, so a bad matrix leaves Y as it was.
+  validateCsr(A);
+  const { rows, cols, rowPtr, colIdx, values } = A;
   const n = cols * k;
   if (beta === 0) Y.fill(0, 0, n);
   else if (beta !== 1) for (let t = 0; t < n; t++) Y[t] *= beta;
-  for (let i = 0; i < rows; i++) {
-    const xo = i * k;
-    const end = rowPtr[i + 1];
-    for (let e = rowPtr[i]; e < end; e++) {
-      const a = values[e];
-      const yo = colIdx[e] * k;
-      for (let c = 0; c < k; c++) Y[yo + c] += a * (alpha * X[xo + c]);
-    }
-  }
+  const kernel = values instanceof Float64Array ? scatterKernels.f64 : scatterKernels.f32;
+  kernel(rowPtr, colIdx, values, X, k, Y, rows, alpha, new Float64Array(k));
 }

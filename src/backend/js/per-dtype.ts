@@ -1,0 +1,27 @@
+/**
+ * One copy of a hot kernel per value type, so V8 keeps each copy's typed-array loads monomorphic.
+ * Closures made from one function literal share their type feedback (and optimized code): a
+ * kernel called with Float64Array and then Float32Array is compiled for both, and every element
+ * load pays for the check (f32 SpMV ran 30% slower after an f64 call). Re-creating the function
+ * from its source gives it feedback of its own.
+ *
+ * The kernel must be self-contained (no reference to anything outside its parameters and
+ * globals): bundlers rename imports and coverage tools instrument code, and a copy compiled from
+ * source sees none of that. `probe` runs the copy on a tiny input and must return true when the
+ * copy works; the original function is used where it does not (or where code generation from
+ * strings is disallowed), which costs speed only.
+ */
+export function perDtype<F extends (...args: never[]) => unknown>(kernel: F, probe: (copy: F) => boolean): { f64: F; f32: F } {
+  return { f64: copyOf(kernel, probe), f32: copyOf(kernel, probe) };
+}
+
+function copyOf<F extends (...args: never[]) => unknown>(kernel: F, probe: (copy: F) => boolean): F {
+  try {
+    // A fresh function with feedback of its own (the point of this module).
+    const copy = new Function(`return (${kernel.toString()});`)() as F;
+    if (probe(copy)) return copy;
+  } catch {
+    // code generation from strings disallowed, or the copy referenced something it cannot see
+  }
+  return kernel;
+}
