@@ -1,10 +1,16 @@
-// Optimal-transport reductions over a dense cost (kernels/ot_lse.hpp):
+// Optimal-transport kernels over a dense cost (kernels/ot_lse.hpp, kernels/ot_plan.hpp):
 //   otLseRowsDense(rows, cols, data: Float64Array|Float32Array (rows*cols), v: Float64Array (>= cols),
-//                  eps, out: Float64Array (>= rows), r0, r1)
+//                  eps, out: Float64Array (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
 //   otLseColsDense(rows, cols, data, u: Float64Array (>= rows), eps, colMax, colSum: Float64Array
 //                  (>= cols), r0, r1)
+//   otLseColsShiftedDense(rows, cols, data, u (>= rows), eps, shift, colSum (>= cols), r0, r1)
+//   otPlanPassDense(rows, cols, data, f (>= rows), g (>= cols), eps, P: Float64Array (rows*cols) | null,
+//                   rowSums (>= rows), colSums (>= cols), stats (>= 2), r0, r1)
+//   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
+//                   r0, r1) -> number
+//   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
-// src/backend/native.ts routes dense costs here (CSR costs run the JS twins for now).
+// src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
 #include <cmath>
 
 #include "args.hpp"
@@ -49,6 +55,14 @@ DenseOtArgs readCommon(const Napi::CallbackInfo& info, const char* fn, size_t ep
   return a;
 }
 
+// A Float64Array of at least `length` elements, or nullptr for null / undefined / absent.
+const double* optionalF64(const Napi::CallbackInfo& info, size_t at, const char* fn, const char* name, int64_t length) {
+  if (info.Length() <= at || info[at].IsNull() || info[at].IsUndefined()) return nullptr;
+  const Napi::Float64Array arr = getF64(info, at, name);
+  requireLength(arr, length, fn, name, true);
+  return arr.Data();
+}
+
 Napi::Value OtLseRowsDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DenseOtArgs a = readCommon(info, "otLseRows", 4, 6);
@@ -56,10 +70,103 @@ Napi::Value OtLseRowsDense(const Napi::CallbackInfo& info) {
   Napi::Float64Array out = getF64(info, 5, "out");
   requireLength(v, a.cols, "otLseRows", "v", true);
   requireLength(out, a.rows, "otLseRows", "out", true);
+  const double* guess = optionalF64(info, 8, "otLseRows", "guess", a.rows);
   withDtype(a.dtype, [&](auto t) {
     using T = decltype(t);
-    check(env, kernels(env).otLseRows(T{})(a.rows, a.cols, dataOf<T>(a.data), v.Data(), a.eps, out.Data(), a.r0, a.r1));
+    check(env, kernels(env).otLseRows(T{})(a.rows, a.cols, dataOf<T>(a.data), v.Data(), a.eps, guess, out.Data(), a.r0,
+                                           a.r1));
   });
+  return env.Undefined();
+}
+
+Napi::Value OtLseColsShiftedDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const DenseOtArgs a = readCommon(info, "otLseColsShifted", 4, 7);
+  const Napi::Float64Array u = getF64(info, 3, "u");
+  const Napi::Float64Array shift = getF64(info, 5, "shift");
+  Napi::Float64Array colSum = getF64(info, 6, "colSum");
+  requireLength(u, a.rows, "otLseColsShifted", "u", true);
+  requireLength(shift, a.cols, "otLseColsShifted", "shift", true);
+  requireLength(colSum, a.cols, "otLseColsShifted", "colSum", true);
+  withDtype(a.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otLseColsShifted(T{})(a.rows, a.cols, dataOf<T>(a.data), u.Data(), a.eps, shift.Data(),
+                                                  colSum.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otPlanPass";
+  const DenseOtArgs a = readCommon(info, fn, 5, 10);
+  const Napi::Float64Array f = getF64(info, 3, "f");
+  const Napi::Float64Array g = getF64(info, 4, "g");
+  double* P = const_cast<double*>(optionalF64(info, 6, fn, "P", a.rows * a.cols));
+  Napi::Float64Array rowSums = getF64(info, 7, "rowSums");
+  Napi::Float64Array colSums = getF64(info, 8, "colSums");
+  Napi::Float64Array stats = getF64(info, 9, "stats");
+  requireLength(f, a.rows, fn, "f", true);
+  requireLength(g, a.cols, fn, "g", true);
+  requireLength(rowSums, a.rows, fn, "rowSums", true);
+  requireLength(colSums, a.cols, fn, "colSums", true);
+  requireLength(stats, 2, fn, "stats", true);
+  withDtype(a.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otPlanPass(T{})(a.rows, a.cols, dataOf<T>(a.data), f.Data(), g.Data(), a.eps, P,
+                                            rowSums.Data(), colSums.Data(), stats.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+// rows, cols, a Float64Array of rows*cols at 2, the row range at r0At; shapes checked.
+struct DenseF64Args {
+  int64_t rows = 0;
+  int64_t cols = 0;
+  Napi::Float64Array data;
+  int64_t r0 = 0;
+  int64_t r1 = 0;
+};
+
+DenseF64Args readDenseF64(const Napi::CallbackInfo& info, const char* fn, const char* name, size_t r0At) {
+  Napi::Env env = info.Env();
+  DenseF64Args a;
+  a.rows = getSize(info[0], "rows");
+  a.cols = getSize(info[1], "cols");
+  a.data = getF64(info, 2, name);
+  if (a.rows > 0 && a.cols > kMaxIndex / a.rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
+  requireLength(a.data, a.rows * a.cols, fn, name);
+  a.r0 = getSize(info[r0At], "r0");
+  a.r1 = getSize(info[r0At + 1], "r1");
+  if (a.r0 > a.r1 || a.r1 > a.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.rows));
+  return a;
+}
+
+Napi::Value OtExpm1DotDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otExpm1Dot";
+  const DenseF64Args a = readDenseF64(info, fn, "P", 7);
+  const Napi::Float64Array df = getF64(info, 3, "df");
+  const Napi::Float64Array dg = getF64(info, 4, "dg");
+  requireLength(df, a.rows, fn, "df", true);
+  requireLength(dg, a.cols, fn, "dg", true);
+  const double scale = getNumber(info[5], "scale");
+  double acc = getNumber(info[6], "acc");
+  check(env, kernels(env).otExpm1Dot(a.rows, a.cols, a.data.Data(), df.Data(), dg.Data(), scale, &acc, a.r0, a.r1));
+  return Napi::Number::New(env, acc);
+}
+
+Napi::Value OtKernelMatvecDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otKernelMatvec";
+  const DenseF64Args a = readDenseF64(info, fn, "K", 6);
+  const Napi::Float64Array x = getF64(info, 3, "x");
+  Napi::Float64Array y = getF64(info, 4, "y");
+  if (!info[5].IsBoolean()) throwTypeError(env, "transpose must be a boolean");
+  const bool transpose = info[5].As<Napi::Boolean>().Value();
+  requireLength(x, transpose ? a.rows : a.cols, fn, "x", true);
+  requireLength(y, transpose ? a.cols : a.rows, fn, "y", true);
+  check(env, kernels(env).otKernelMatvec(a.rows, a.cols, a.data.Data(), x.Data(), y.Data(), transpose, a.r0, a.r1));
   return env.Undefined();
 }
 
@@ -94,6 +201,10 @@ Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
 void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtLseRowsDense>(env, exports, "otLseRowsDense");
   exportFunction<OtLseColsDense>(env, exports, "otLseColsDense");
+  exportFunction<OtLseColsShiftedDense>(env, exports, "otLseColsShiftedDense");
+  exportFunction<OtPlanPassDense>(env, exports, "otPlanPassDense");
+  exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
+  exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

@@ -127,8 +127,13 @@ export interface Backend {
   // solver can yield between row blocks; the results do not depend on the blocking. Potentials and
   // outputs are Float64Array whatever the cost's dtype; sums run row by row in storage order.
 
-  /** out[i] = eps * log sum_j exp((v_j - C_ij) / eps) for i in [r0, r1) (max-shifted; -Infinity for an empty row). */
-  otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void;
+  /**
+   * out[i] = eps * log sum_j exp((v_j - C_ij) / eps) for i in [r0, r1) (-Infinity for an empty row).
+   * With `guess` (an estimate of out, e.g. the previous Sinkhorn iteration's), a row costs one pass:
+   * sum_j exp((v_j - C_ij)/eps - guess_i/eps) is accepted when it lies in [1e-100, 1e100], and the
+   * max-shifted two-pass form runs otherwise. Both backends take the same branch.
+   */
+  otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void;
 
   /**
    * Streaming column log-sum-exp: folds rows [r0, r1) into the running state (colMax[j] = max over
@@ -136,6 +141,13 @@ export interface Backend {
    * with colMax = -Infinity, colSum = 0; then eps * (colMax[j] + log colSum[j]) is the column LSE.
    */
   otLseCols(C: OtCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+
+  /**
+   * One-pass column exp-sums with a fixed shift (units of eps): colSum[j] += sum over rows [r0, r1)
+   * of exp((u_i - C_ij)/eps - shift[j]). The caller checks the sums (see otLseRows) and falls back
+   * to otLseCols for a sum outside the safe window.
+   */
+  otLseColsShifted(C: OtCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
 
   /**
    * One pass of the plan P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij
@@ -146,7 +158,8 @@ export interface Backend {
 
   /**
    * acc + sum over rows [r0, r1) of P_ij * (expm1(t) - t), t = scale * (df_i + dg_j) (P indexed like
-   * C's storage): the second-order part of the dual's change along a Newton direction.
+   * C's storage; entries with P_ij = 0 skipped): the second-order part of the dual's change along a
+   * Newton direction. expm1(t) - t is a Taylor polynomial for |t| <= ln2/2 (no cancellation).
    */
   otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
 
