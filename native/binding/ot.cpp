@@ -9,14 +9,20 @@
 //   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
 //                   r0, r1) -> number
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
+//   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
+//                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
+//                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
 // src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
 #include <cmath>
+#include <variant>
+#include <vector>
 
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 #include "kernel_table.hpp"
+#include "parallel.hpp"
 
 namespace sparse::binding {
 
@@ -187,6 +193,97 @@ Napi::Value OtLseColsDense(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+using OtLogJob = std::variant<OtLogProblem<double>, OtLogProblem<float>>;
+
+template <class T>
+OtLogProblem<T> readLogJob(Napi::Env env, const Napi::Object& o, const Napi::TypedArray& data, const std::string& at) {
+  OtLogProblem<T> p;
+  p.rows = getSize(o.Get("rows"), "rows");
+  p.cols = getSize(o.Get("cols"), "cols");
+  if (p.rows > 0 && p.cols > kMaxIndex / p.rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", at + ": rows*cols too large");
+  requireLength(data, p.rows * p.cols, at.c_str(), "data");
+  p.C = dataOf<T>(data);
+  const auto f64 = [&](const char* name, int64_t length) {
+    const Napi::Value v = o.Get(name);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throwTypeError(env, at + "." + name + " must be a Float64Array");
+    }
+    Napi::Float64Array arr = v.As<Napi::Float64Array>();
+    requireLength(arr, length, at.c_str(), name);
+    return arr.Data();
+  };
+  p.a = f64("a", p.rows);
+  p.b = f64("b", p.cols);
+  p.f = f64("f", p.rows);
+  p.g = f64("g", p.cols);
+  for (int64_t i = 0; i < p.rows; i++) {
+    if (!(p.a[i] > 0) || !std::isfinite(p.a[i]) || !std::isfinite(p.f[i])) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": a must be positive and f finite");
+  }
+  for (int64_t j = 0; j < p.cols; j++) {
+    if (!(p.b[j] > 0) || !std::isfinite(p.b[j]) || !std::isfinite(p.g[j])) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": b must be positive and g finite");
+  }
+  for (int64_t k = 0; k < p.rows * p.cols; k++) {
+    if (!std::isfinite(static_cast<double>(p.C[k]))) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": the cost must be finite");
+  }
+  p.eps = getNumber(o.Get("eps"), "eps");
+  p.tol = getNumber(o.Get("tol"), "tol");
+  p.maxIter = getSize(o.Get("maxIter"), "maxIter");
+  p.blockRows = getSize(o.Get("blockRows"), "blockRows");
+  if (!(p.eps > 0) || !std::isfinite(p.eps)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": eps must be finite and positive");
+  if (!(p.tol >= 0)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": tol must be non-negative");
+  if (p.blockRows < 1) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": blockRows must be positive");
+  return p;
+}
+
+Napi::Value OtLogSolveBatchDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throwTypeError(env, "otLogSolveBatch expects an array of jobs");
+  const Napi::Array arr = info[0].As<Napi::Array>();
+  const uint32_t count = arr.Length();
+  std::vector<OtLogJob> jobs;
+  jobs.reserve(count);
+  for (uint32_t k = 0; k < count; k++) {
+    const std::string at = "otLogSolveBatch: jobs[" + std::to_string(k) + "]";
+    const Napi::Value v = arr.Get(k);
+    if (!v.IsObject()) throwTypeError(env, at + " must be an object");
+    const Napi::Object o = v.As<Napi::Object>();
+    Dtype dtype = Dtype::F64;
+    const Napi::TypedArray data = getValues(o.Get("data"), "data", &dtype);
+    if (dtype == Dtype::F64) jobs.emplace_back(readLogJob<double>(env, o, data, at));
+    else jobs.emplace_back(readLogJob<float>(env, o, data, at));
+  }
+  const KernelTable& table = kernels(env);
+  std::vector<OtLogOutcome> outcomes(count);
+  std::vector<Status> statuses(count, Status::okay());
+  std::vector<char> failed(count, 0);
+  parallelFor(count, [&](int64_t k) {
+    try {
+      statuses[k] = std::visit(
+          [&](const auto& p) {
+            using T = std::remove_cv_t<std::remove_reference_t<decltype(*p.C)>>;
+            return table.otLogSolve(T{})(p, outcomes[k]);
+          },
+          jobs[k]);
+    } catch (...) {
+      failed[k] = 1;  // allocation failure: reported below, on the main thread
+    }
+  });
+  Napi::Array result = Napi::Array::New(env, count);
+  for (uint32_t k = 0; k < count; k++) {
+    if (failed[k]) throwCoded(env, "ERR_SPARSE_TOO_LARGE", "otLogSolveBatch: out of memory");
+    check(env, statuses[k]);
+    const OtLogOutcome& o = outcomes[k];
+    Napi::Float64Array history = Napi::Float64Array::New(env, o.history.size());
+    std::copy(o.history.begin(), o.history.end(), history.Data());
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("iterations", Napi::Number::New(env, static_cast<double>(o.iterations)));
+    r.Set("converged", Napi::Boolean::New(env, o.converged));
+    r.Set("history", history);
+    result.Set(k, r);
+  }
+  return result;
+}
+
 Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Float64Array x = getF64(info, 0, "x");
@@ -205,6 +302,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtPlanPassDense>(env, exports, "otPlanPassDense");
   exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
   exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
+  exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

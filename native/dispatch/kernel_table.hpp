@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "bsr_view.hpp"
+#include "ot_problem.hpp"
 #include "csr_view.hpp"
 #include "simd_level.hpp"
 #include "spgemm_plan.hpp"
@@ -105,6 +106,9 @@ template <class T>
 using OtLseColsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps, double* colMax,
                                double* colSum, int64_t r0, int64_t r1);
 using OtExpProbeFn = Status (*)(const double* x, double* out, int64_t n);
+// One whole log-domain Sinkhorn solve on the calling thread (ot_batch.hpp; sinkhornBatch).
+template <class T>
+using OtLogSolveFn = Status (*)(const OtLogProblem<T>& problem, OtLogOutcome& outcome);
 
 struct KernelTable {
   SimdLevel level = SimdLevel::Scalar;
@@ -131,6 +135,8 @@ struct KernelTable {
   OtExpm1DotFn otExpm1Dot = nullptr;
   OtKernelMatvecFn otKernelMatvec = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
+  OtLogSolveFn<double> otLogSolveF64 = nullptr;
+  OtLogSolveFn<float> otLogSolveF32 = nullptr;
 
   // Typed access for templated binding code: table.get<double>(&KernelTable::spmvF64, ...) is
   // clumsy, so each family gets a small overload pair.
@@ -154,6 +160,8 @@ struct KernelTable {
   OtLseColsShiftedFn<float> otLseColsShifted(float) const { return otLseColsShiftedF32; }
   OtPlanPassFn<double> otPlanPass(double) const { return otPlanPassF64; }
   OtPlanPassFn<float> otPlanPass(float) const { return otPlanPassF32; }
+  OtLogSolveFn<double> otLogSolve(double) const { return otLogSolveF64; }
+  OtLogSolveFn<float> otLogSolve(float) const { return otLogSolveF32; }
 };
 
 // The table for `level`, or nullptr when this build has no code for it (e.g. AVX-512 on arm64).

@@ -9,6 +9,7 @@
 #include "stream.hpp"
 #include "ot_lse.hpp"
 #include "ot_plan.hpp"
+#include "ot_batch.hpp"
 
 namespace sparse {
 
@@ -39,6 +40,8 @@ KernelTable makeKernelTable() {
   t.otExpm1Dot = &otExpm1Dot<L>;
   t.otKernelMatvec = &otKernelMatvec<L>;
   t.otExpProbe = &otExpProbe<L>;
+  t.otLogSolveF64 = &otLogSolve<L, double>;
+  t.otLogSolveF32 = &otLogSolve<L, float>;
   return t;
 }
 

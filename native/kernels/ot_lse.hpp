@@ -135,6 +135,17 @@ inline double otExpSumRow(const T* row, const double* v, int64_t cols, double in
   return s;
 }
 
+// One row's LSE: shifted by *guess when given, finite and trusted; the exact two-pass form otherwise.
+template <SimdLevel L, class T>
+inline double otLseRowGuessed(const T* row, const double* v, int64_t cols, double eps, const double* guess) {
+  if (guess != nullptr && std::isfinite(*guess) && cols > 0) {
+    const double inv = 1.0 / eps;
+    const double s = otExpSumRow<L, T>(row, v, cols, inv, *guess * inv);
+    if (otSumTrusted(s)) return *guess + eps * std::log(s);
+  }
+  return otLseRow<L, T>(row, v, cols, eps);
+}
+
 // guess (may be null): guess[i] approximates out[i]; rows whose shifted sum is trusted cost one
 // pass over C instead of two.
 template <SimdLevel L, class T>
@@ -143,24 +154,38 @@ Status otLseRows(int64_t rows, int64_t cols, const T* C, const double* v, double
   const int64_t count = r1 - r0;
   if (count <= 0) return Status::okay();
   const int64_t tasks = std::min(partsFor(count * std::max<int64_t>(cols, 1)), count);
-  const double inv = 1.0 / eps;
   (void)rows;
   parallelFor(tasks, [&](int64_t t) {
     const int64_t b = r0 + count * t / tasks;
     const int64_t e = r0 + count * (t + 1) / tasks;
     for (int64_t i = b; i < e; i++) {
-      const T* row = C + i * cols;
-      if (guess != nullptr && std::isfinite(guess[i]) && cols > 0) {
-        const double s = otExpSumRow<L, T>(row, v, cols, inv, guess[i] * inv);
-        if (otSumTrusted(s)) {
-          out[i] = guess[i] + eps * std::log(s);
-          continue;
-        }
-      }
-      out[i] = otLseRow<L, T>(row, v, cols, eps);
+      out[i] = otLseRowGuessed<L, T>(C + i * cols, v, cols, eps, guess == nullptr ? nullptr : guess + i);
     }
   });
   return Status::okay();
+}
+
+// colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) for rows [r0, r1), columns [c0, c1).
+template <SimdLevel L, class T>
+inline void otShiftedColsRange(int64_t cols, const T* C, const double* u, double inv, const double* shift,
+                               double* colSum, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  for (int64_t i = r0; i < r1; i++) {
+    const T* row = C + i * cols;
+    const double ui = u[i];
+    int64_t j = c0;
+#if defined(__x86_64__) || defined(_M_X64)
+    if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+      const __m256d vu = _mm256_set1_pd(ui), vi = _mm256_set1_pd(inv), hi = _mm256_set1_pd(kOtShiftedMax);
+      for (; j + 8 <= c1; j += 8) {
+        const __m256d x0 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j)), vi, _mm256_loadu_pd(shift + j)), hi);
+        const __m256d x1 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j + 4)), vi, _mm256_loadu_pd(shift + j + 4)), hi);
+        _mm256_storeu_pd(colSum + j, _mm256_add_pd(_mm256_loadu_pd(colSum + j), otExp4<L>(x0)));
+        _mm256_storeu_pd(colSum + j + 4, _mm256_add_pd(_mm256_loadu_pd(colSum + j + 4), otExp4<L>(x1)));
+      }
+    }
+#endif
+    for (; j < c1; j++) colSum[j] += otExp1<L>(std::min((ui - static_cast<double>(row[j])) * inv - shift[j], kOtShiftedMax));
+  }
 }
 
 // colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) over rows [r0, r1): one pass, row-major, the
@@ -176,23 +201,7 @@ Status otLseColsShifted(int64_t rows, int64_t cols, const T* C, const double* u,
   parallelFor(tasks, [&](int64_t t) {
     const int64_t c0 = std::min(cols, (cols * t / tasks) & ~int64_t{7});
     const int64_t c1 = t + 1 == tasks ? cols : std::min(cols, (cols * (t + 1) / tasks) & ~int64_t{7});
-    for (int64_t i = r0; i < r1; i++) {
-      const T* row = C + i * cols;
-      const double ui = u[i];
-      int64_t j = c0;
-#if defined(__x86_64__) || defined(_M_X64)
-      if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-        const __m256d vu = _mm256_set1_pd(ui), vi = _mm256_set1_pd(inv), hi = _mm256_set1_pd(kOtShiftedMax);
-        for (; j + 8 <= c1; j += 8) {
-          const __m256d x0 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j)), vi, _mm256_loadu_pd(shift + j)), hi);
-          const __m256d x1 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j + 4)), vi, _mm256_loadu_pd(shift + j + 4)), hi);
-          _mm256_storeu_pd(colSum + j, _mm256_add_pd(_mm256_loadu_pd(colSum + j), otExp4<L>(x0)));
-          _mm256_storeu_pd(colSum + j + 4, _mm256_add_pd(_mm256_loadu_pd(colSum + j + 4), otExp4<L>(x1)));
-        }
-      }
-#endif
-      for (; j < c1; j++) colSum[j] += otExp1<L>(std::min((ui - static_cast<double>(row[j])) * inv - shift[j], kOtShiftedMax));
-    }
+    otShiftedColsRange<L, T>(cols, C, u, inv, shift, colSum, r0, r1, c0, c1);
   });
   return Status::okay();
 }

@@ -6,7 +6,7 @@ import { mapNativeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
 import type { Values } from '../types.js';
-import type { Backend } from './types.js';
+import type { Backend, OtLogJob, OtLogOutcome } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
 export interface NativeInfo {
@@ -56,8 +56,9 @@ interface OtAddon {
   otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+  otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
 }
-type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec';
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch';
 
 type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
@@ -98,8 +99,9 @@ function mapped<R>(fn: () => R): R {
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch } = addon;
   return {
+    ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),
     otLseRows: (C, v, eps, out, r0, r1, guess) =>
       C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function'
         ? js.otLseRows(C, v, eps, out, r0, r1, guess)

@@ -60,6 +60,29 @@ export interface BsrParts {
  * - Structural results keep every structural entry: no kernel drops values that happen to be zero,
  *   so the output pattern depends only on the input patterns.
  */
+/** One problem of Backend.otLogSolveBatch: a reduced, validated problem (src/ot/options.ts prepare). */
+export interface OtLogJob {
+  rows: number;
+  cols: number;
+  data: Values;
+  a: Float64Array;
+  b: Float64Array;
+  eps: number;
+  tol: number;
+  maxIter: number;
+  /** Rows per block of the JS driver (src/ot/work.ts), so that the exact column fallback streams alike. */
+  blockRows: number;
+  f: Float64Array;
+  g: Float64Array;
+}
+
+export interface OtLogOutcome {
+  iterations: number;
+  converged: boolean;
+  /** The marginal error at every check, as State.history. */
+  history: Float64Array;
+}
+
 export interface Backend {
   readonly name: 'native' | 'js';
 
@@ -168,6 +191,13 @@ export interface Backend {
    * K_ij x_j for i in [r0, r1) (y overwritten there), or with `transpose` y_j += sum_i K_ij x_i.
    */
   otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+
+  /**
+   * Whole log-domain Sinkhorn solves of small dense problems, one per thread (sinkhornBatch): the
+   * iteration of src/ot/log.ts on each job, f and g updated in place. Native only; absent on the
+   * JS backend (which runs the problems one after another through the generator solver).
+   */
+  otLogSolveBatch?(jobs: OtLogJob[]): OtLogOutcome[];
 
   /**
    * BSR of a CSR with r x c blocks (1 <= r, c <= 8 dividing rows, cols): blocks holding at least

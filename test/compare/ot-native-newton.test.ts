@@ -127,7 +127,7 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
         const b = planOf(native, C, u, v, eps, withP, cut);
         const full = planOf(jsBackend, C, u, v, eps, true, cut).P!;
         let entMag = 1;
-        const d = C.kind === 'dense' ? C.data : C.values;
+        const d = (C as Extract<OtCost, { kind: 'dense' }>).data;
         for (let i = 0; i < C.rows; i++) {
           for (let j = 0; j < C.cols; j++) entMag += Math.abs(full[i * C.cols + j] * ((u[i] + v[j] - d[i * C.cols + j]) / eps));
         }
