@@ -12,6 +12,8 @@
 //   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
 //                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
 //                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
+//   otSparsifyDense(rows, cols, P: Float64Array (rows*cols), r (>= rows), c (>= cols), massDrop)
+//                   -> { rowPtr, colIdx, values, kept }   (kernels/ot_hessian.hpp)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
 // src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
 #include <cmath>
@@ -22,6 +24,7 @@
 #include "errors.hpp"
 #include "exports.hpp"
 #include "kernel_table.hpp"
+#include "ot_hessian.hpp"
 #include "parallel.hpp"
 
 namespace sparse::binding {
@@ -284,6 +287,36 @@ Napi::Value OtLogSolveBatchDense(const Napi::CallbackInfo& info) {
   return result;
 }
 
+Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otSparsify";
+  const int64_t rows = getSize(info[0], "rows");
+  const int64_t cols = getSize(info[1], "cols");
+  if (rows > 0 && cols > kMaxIndex / rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
+  if (rows + cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
+  const Napi::Float64Array P = getF64(info, 2, "P");
+  const Napi::Float64Array r = getF64(info, 3, "r");
+  const Napi::Float64Array c = getF64(info, 4, "c");
+  requireLength(P, rows * cols, fn, "P");
+  requireLength(r, rows, fn, "r", true);
+  requireLength(c, cols, fn, "c", true);
+  const double massDrop = getNumber(info[5], "massDrop");
+  OtHessian h;
+  check(env, otSparsifyDense(rows, cols, P.Data(), r.Data(), c.Data(), massDrop, h));
+  Napi::Int32Array rowPtr = newInt32Array(env, static_cast<int64_t>(h.rowPtr.size()));
+  Napi::Int32Array colIdx = newInt32Array(env, static_cast<int64_t>(h.colIdx.size()));
+  Napi::Float64Array values = newValues(env, Dtype::F64, static_cast<int64_t>(h.values.size())).As<Napi::Float64Array>();
+  std::copy(h.rowPtr.begin(), h.rowPtr.end(), rowPtr.Data());
+  std::copy(h.colIdx.begin(), h.colIdx.end(), colIdx.Data());
+  std::copy(h.values.begin(), h.values.end(), values.Data());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("rowPtr", rowPtr);
+  out.Set("colIdx", colIdx);
+  out.Set("values", values);
+  out.Set("kept", Napi::Number::New(env, static_cast<double>(h.kept)));
+  return out;
+}
+
 Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Float64Array x = getF64(info, 0, "x");
@@ -303,6 +336,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
   exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
+  exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

@@ -6,7 +6,7 @@ import { mapNativeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
 import type { Values } from '../types.js';
-import type { Backend, OtLogJob, OtLogOutcome } from './types.js';
+import type { Backend, OtLogJob, OtLogOutcome, OtSparseHessian } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
 export interface NativeInfo {
@@ -57,8 +57,9 @@ interface OtAddon {
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
+  otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
 }
-type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch';
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch' | 'otSparsify';
 
 type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
@@ -99,8 +100,11 @@ function mapped<R>(fn: () => R): R {
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch, otSparsifyDense: sparsify } = addon;
   return {
+    ...(typeof sparsify === 'function'
+      ? { otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number) => mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop)) }
+      : {}),
     ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),
     otLseRows: (C, v, eps, out, r0, r1, guess) =>
       C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function'

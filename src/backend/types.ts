@@ -76,6 +76,14 @@ export interface OtLogJob {
   g: Float64Array;
 }
 
+export interface OtSparseHessian {
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+  /** Entries of P kept. */
+  kept: number;
+}
+
 export interface OtLogOutcome {
   iterations: number;
   converged: boolean;
@@ -198,6 +206,12 @@ export interface Backend {
    * JS backend (which runs the problems one after another through the generator solver).
    */
   otLogSolveBatch?(jobs: OtLogJob[]): OtLogOutcome[];
+
+  /**
+   * The SNS sparsified Newton matrix of a dense plan P (rows x cols): exactly what
+   * sparsifiedHessian in src/ot/sns-hessian.ts builds (its JS twin), as CSR arrays. Native only.
+   */
+  otSparsify?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
 
   /**
    * BSR of a CSR with r x c blocks (1 <= r, c <= 8 dividing rows, cols): blocks holding at least

@@ -68,7 +68,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
     if (err <= p.tol) return true;
     if (st.newtonIterations >= p.maxNewton || st.iterations >= p.maxIter) return false;
 
-    const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err));
+    const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err), ctx.be);
     projectGauge(G, n);
     // Newton: (H/eps) d = G, so d = eps * x with H x = G.
     st.cgIterations += pcg(H, diag, G, x, p.cgRtol, 10 * N);

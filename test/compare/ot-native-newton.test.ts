@@ -10,6 +10,7 @@ import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import type { Backend, OtCost } from '../../src/backend/types.js';
 import { ShapeError } from '../../src/index.js';
+import { sparsifiedHessian } from '../../src/ot/sns-hessian.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
 
 type NativeOt = { otPlanPassDense?: unknown };
@@ -178,6 +179,36 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
       }),
       runs,
     );
+  });
+});
+
+describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
+  it('same kept set, structure and values, for every drop share', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0, 1e-9, 1e-3, 0.1, 0.9, 1), ({ C, u, v, eps }, massDrop) => {
+        const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
+        // Exact zeros and ties (equal values are kept or dropped together).
+        P![0] = 0;
+        if (P!.length > 3) P![3] = P![1];
+        const js = sparsifiedHessian(C, P!, r, c, massDrop);
+        const nat = sparsifiedHessian(C, P!, r, c, massDrop, native);
+        expect(nat.kept).toBe(js.kept);
+        expect(Array.from(nat.H.rowPtr)).toEqual(Array.from(js.H.rowPtr));
+        expect(Array.from(nat.H.colIdx)).toEqual(Array.from(js.H.colIdx));
+        expect(Array.from(nat.H.values)).toEqual(Array.from(js.H.values));
+        expect(Array.from(nat.diag)).toEqual(Array.from(js.diag));
+      }),
+      runs,
+    );
+  });
+
+  it('bad arguments raise typed errors', () => {
+    const native = load.backend!;
+    const f3 = new Float64Array(3);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1)).toThrow(TypeError);
   });
 });
 
