@@ -22,6 +22,7 @@
 #include <limits>
 
 #include "ot_exp.hpp"
+#include "ot_rows.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "status.hpp"
@@ -188,20 +189,15 @@ inline void otShiftedColsRange(int64_t cols, const T* C, const double* u, double
   }
 }
 
-// colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) over rows [r0, r1): one pass, row-major, the
-// column sums of a task's column range stay in L1. Each column is summed in row order by one task.
+// colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) over rows [r0, r1): one pass streaming whole
+// rows; each row task sums into its own partial column vector, merged in task order (ot_rows.hpp).
 template <SimdLevel L, class T>
 Status otLseColsShifted(int64_t rows, int64_t cols, const T* C, const double* u, double eps, const double* shift,
                         double* colSum, int64_t r0, int64_t r1) {
   (void)rows;
-  if (r1 <= r0 || cols <= 0) return Status::okay();
   const double inv = 1.0 / eps;
-  const int64_t maxTasks = std::max<int64_t>(1, cols / kOtMinColsPerTask);
-  const int64_t tasks = std::min(partsFor((r1 - r0) * cols), maxTasks);
-  parallelFor(tasks, [&](int64_t t) {
-    const int64_t c0 = std::min(cols, (cols * t / tasks) & ~int64_t{7});
-    const int64_t c1 = t + 1 == tasks ? cols : std::min(cols, (cols * (t + 1) / tasks) & ~int64_t{7});
-    otShiftedColsRange<L, T>(cols, C, u, inv, shift, colSum, r0, r1, c0, c1);
+  otRowsIntoColumns(r0, r1, cols, colSum, [&](int64_t i, double* part) {
+    otShiftedColsRange<L, T>(cols, C, u, inv, shift, part, i, i + 1, 0, cols);
   });
   return Status::okay();
 }

@@ -7,7 +7,7 @@
 //   otKernelMatvec:  y_i = sum_j K_ij x_j, or y_j += sum_i K_ij x_i (transpose)
 // Threads: rows are cut into tasks by the input size only; a task writes partial column sums and
 // partial scalars into its own slot, and the slots are added in task order, so the bits do not
-// depend on the thread count. The transposed product cuts columns instead (each y_j one task).
+// depend on the thread count (ot_rows.hpp).
 // Arguments >= kOtExpSafe (exp could overflow or leave the polynomial's range) take the scalar
 // std::exp / std::expm1 path for the whole vector, which is where the JS twins' Infinity comes from.
 #pragma once
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ot_exp.hpp"
+#include "ot_rows.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "status.hpp"
@@ -27,7 +28,6 @@ namespace sparse {
 constexpr double kOtExpSafe = 700.0;
 // expm1(t) - t is a Taylor polynomial for |t| <= kOtEm1Cut (no cancellation), exp(t) - (1 + t) beyond.
 constexpr double kOtEm1Cut = 0.34657359027997264;  // ln2 / 2
-constexpr int64_t kOtMinRowsPerTask = 4;
 
 // expm1(t) - t for |t| <= ln2/2: t^2 (1/2! + t/3! + ... + t^12/14!), truncation < 2e-18 relative.
 // The JS twin (otEm1MinusT in src/backend/js/ot.ts) evaluates the same polynomial.
@@ -74,15 +74,6 @@ inline __m256d otEm1Poly4(__m256d t) {
   return _mm256_mul_pd(p, _mm256_mul_pd(t, t));
 }
 #endif
-
-// Rows [r0, r1) cut into tasks by size; task t covers rows [rowBegin(t), rowBegin(t + 1)).
-struct OtRowTasks {
-  int64_t r0, count, tasks;
-  OtRowTasks(int64_t r0_, int64_t r1, int64_t cols)
-      : r0(r0_), count(r1 - r0_),
-        tasks(std::max<int64_t>(1, std::min(partsFor(count * std::max<int64_t>(cols, 1)), count / kOtMinRowsPerTask))) {}
-  int64_t begin(int64_t t) const { return r0 + count * t / tasks; }
-};
 
 template <SimdLevel L, class T>
 inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, double inv, double* Prow, double* colPart,
@@ -153,15 +144,7 @@ Status otPlanPass(int64_t rows, int64_t cols, const T* C, const double* f, const
     stats[0] += scal[2 * t];
     stats[1] += scal[2 * t + 1];
   }
-  // Column partials in task order, columns in parallel (each column one task).
-  const int64_t ctasks = std::max<int64_t>(1, std::min(partsFor(rt.tasks * cols), cols / 64));
-  parallelFor(ctasks, [&](int64_t ct) {
-    const int64_t c0 = cols * ct / ctasks, c1 = cols * (ct + 1) / ctasks;
-    for (int64_t t = 0; t < rt.tasks; t++) {
-      const double* part = colPart.data() + t * cols;
-      for (int64_t j = c0; j < c1; j++) colSums[j] += part[j];
-    }
-  });
+  otMergeColumnParts(colPart, rt.tasks, cols, colSums);
   return Status::okay();
 }
 
@@ -250,25 +233,19 @@ Status otKernelMatvec(int64_t rows, int64_t cols, const double* K, const double*
     });
     return Status::okay();
   }
-  if (cols <= 0) return Status::okay();
-  const int64_t maxTasks = std::max<int64_t>(1, cols / 256);
-  const int64_t tasks = std::min(partsFor((r1 - r0) * cols), maxTasks);
-  parallelFor(tasks, [&](int64_t t) {
-    const int64_t c0 = cols * t / tasks, c1 = cols * (t + 1) / tasks;
-    for (int64_t i = r0; i < r1; i++) {
-      const double* row = K + i * cols;
-      const double xi = x[i];
-      int64_t j = c0;
+  otRowsIntoColumns(r0, r1, cols, y, [&](int64_t i, double* part) {
+    const double* row = K + i * cols;
+    const double xi = x[i];
+    int64_t j = 0;
 #if defined(__x86_64__) || defined(_M_X64)
-      if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-        const __m256d vx = _mm256_set1_pd(xi);
-        for (; j + 4 <= c1; j += 4) {
-          _mm256_storeu_pd(y + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(y + j)));
-        }
+    if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+      const __m256d vx = _mm256_set1_pd(xi);
+      for (; j + 4 <= cols; j += 4) {
+        _mm256_storeu_pd(part + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(part + j)));
       }
-#endif
-      for (; j < c1; j++) y[j] += row[j] * xi;
     }
+#endif
+    for (; j < cols; j++) part[j] += row[j] * xi;
   });
   return Status::okay();
 }
