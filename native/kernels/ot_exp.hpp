@@ -22,11 +22,9 @@ namespace sparse {
 // scaling by 2^k through the exponent bits. Results below 2^-1022 (x < -708) are flushed to zero,
 // as are NaN inputs (the callers never pass NaN: costs and potentials are checked finite).
 // Measured max error: <= 2 ulp (test/compare/ot-native.test.ts).
+// otExp4Core: the same for x already in [-708, 709] (no flush; the sum kernels clamp instead).
 template <SimdLevel L>
-inline __m256d otExp4(__m256d x) {
-  const __m256d lo = _mm256_set1_pd(-708.0);
-  const __m256d keep = _mm256_cmp_pd(x, lo, _CMP_GE_OQ);
-  x = _mm256_max_pd(x, lo);
+inline __m256d otExp4Core(__m256d x) {
   const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52: round to nearest
   const __m256d t = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), shifter);
   const __m256d kf = _mm256_sub_pd(t, shifter);
@@ -47,7 +45,14 @@ inline __m256d otExp4(__m256d x) {
   // k sits in the low mantissa bits of t: (k + 1023) << 52 is 2^k.
   const __m256i k = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
   const __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(1023)), 52);
-  return _mm256_and_pd(_mm256_mul_pd(p, _mm256_castsi256_pd(bits)), keep);
+  return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+}
+
+template <SimdLevel L>
+inline __m256d otExp4(__m256d x) {
+  const __m256d lo = _mm256_set1_pd(-708.0);
+  const __m256d keep = _mm256_cmp_pd(x, lo, _CMP_GE_OQ);
+  return _mm256_and_pd(otExp4Core<L>(_mm256_max_pd(x, lo)), keep);
 }
 
 // GCC 12 warns (-Wmaybe-uninitialized) on the unmasked AVX-512 intrinsics that pass an undefined

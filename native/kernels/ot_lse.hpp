@@ -105,9 +105,31 @@ inline double otLseRow(const T* row, const double* v, int64_t cols, double eps) 
 // The JS twin (src/backend/js/ot.ts, otSumTrusted) uses the same window.
 constexpr double kOtSumLow = 1e-100;
 constexpr double kOtSumHigh = 1e100;
-// Shifted exponents are clamped here: the vector exp is only valid up to 709, and e^709 is far
-// outside the trusted window, so an overflowing term always sends the sum to the exact form.
+// Shifted exponents are clamped to [kOtShiftedMin, kOtShiftedMax]: the vector exp is only valid
+// there; e^709 is far outside the trusted window, so an overflowing term always sends the sum to
+// the exact form, and a term below e^-708 adds at most 3.1e-308, nothing next to a trusted sum
+// (>= 1e-100), so the sums skip the flush to zero that otExp4 does.
 constexpr double kOtShiftedMax = 709.0;
+constexpr double kOtShiftedMin = -708.0;
+
+#if defined(__x86_64__) || defined(_M_X64)
+template <SimdLevel L>
+inline __m256d otShiftedExp4(__m256d x) {
+  return otExp4Core<L>(_mm256_min_pd(_mm256_max_pd(x, _mm256_set1_pd(kOtShiftedMin)), _mm256_set1_pd(kOtShiftedMax)));
+}
+#endif
+
+template <SimdLevel L>
+inline double otShiftedExp1(double x) {
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, otShiftedExp4<L>(_mm256_set1_pd(x)));
+    return lanes[0];
+  }
+#endif
+  return std::exp(std::min(x, kOtShiftedMax));
+}
 
 inline bool otSumTrusted(double s) { return s >= kOtSumLow && s <= kOtSumHigh; }
 
@@ -119,20 +141,20 @@ inline double otExpSumRow(const T* row, const double* v, int64_t cols, double in
   double s = 0;
 #if defined(__x86_64__) || defined(_M_X64)
   if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-    const __m256d vi = _mm256_set1_pd(inv), vs = _mm256_set1_pd(shift), hi = _mm256_set1_pd(kOtShiftedMax);
+    const __m256d vi = _mm256_set1_pd(inv), vs = _mm256_set1_pd(shift);
     __m256d s0 = _mm256_setzero_pd(), s1 = s0;
     for (; j + 8 <= cols; j += 8) {
-      const __m256d x0 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j), otLoad4<L, T>(row + j)), vi, vs), hi);
-      const __m256d x1 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j + 4), otLoad4<L, T>(row + j + 4)), vi, vs), hi);
-      s0 = _mm256_add_pd(s0, otExp4<L>(x0));
-      s1 = _mm256_add_pd(s1, otExp4<L>(x1));
+      const __m256d x0 = _mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j), otLoad4<L, T>(row + j)), vi, vs);
+      const __m256d x1 = _mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j + 4), otLoad4<L, T>(row + j + 4)), vi, vs);
+      s0 = _mm256_add_pd(s0, otShiftedExp4<L>(x0));
+      s1 = _mm256_add_pd(s1, otShiftedExp4<L>(x1));
     }
     alignas(32) double lanes[4];
     _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
     s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
   }
 #endif
-  for (; j < cols; j++) s += otExp1<L>(std::min((v[j] - static_cast<double>(row[j])) * inv - shift, kOtShiftedMax));
+  for (; j < cols; j++) s += otShiftedExp1<L>((v[j] - static_cast<double>(row[j])) * inv - shift);
   return s;
 }
 
@@ -176,16 +198,16 @@ inline void otShiftedColsRange(int64_t cols, const T* C, const double* u, double
     int64_t j = c0;
 #if defined(__x86_64__) || defined(_M_X64)
     if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-      const __m256d vu = _mm256_set1_pd(ui), vi = _mm256_set1_pd(inv), hi = _mm256_set1_pd(kOtShiftedMax);
+      const __m256d vu = _mm256_set1_pd(ui), vi = _mm256_set1_pd(inv);
       for (; j + 8 <= c1; j += 8) {
-        const __m256d x0 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j)), vi, _mm256_loadu_pd(shift + j)), hi);
-        const __m256d x1 = _mm256_min_pd(_mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j + 4)), vi, _mm256_loadu_pd(shift + j + 4)), hi);
-        _mm256_storeu_pd(colSum + j, _mm256_add_pd(_mm256_loadu_pd(colSum + j), otExp4<L>(x0)));
-        _mm256_storeu_pd(colSum + j + 4, _mm256_add_pd(_mm256_loadu_pd(colSum + j + 4), otExp4<L>(x1)));
+        const __m256d x0 = _mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j)), vi, _mm256_loadu_pd(shift + j));
+        const __m256d x1 = _mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j + 4)), vi, _mm256_loadu_pd(shift + j + 4));
+        _mm256_storeu_pd(colSum + j, _mm256_add_pd(_mm256_loadu_pd(colSum + j), otShiftedExp4<L>(x0)));
+        _mm256_storeu_pd(colSum + j + 4, _mm256_add_pd(_mm256_loadu_pd(colSum + j + 4), otShiftedExp4<L>(x1)));
       }
     }
 #endif
-    for (; j < c1; j++) colSum[j] += otExp1<L>(std::min((ui - static_cast<double>(row[j])) * inv - shift[j], kOtShiftedMax));
+    for (; j < c1; j++) colSum[j] += otShiftedExp1<L>((ui - static_cast<double>(row[j])) * inv - shift[j]);
   }
 }
 
