@@ -14,6 +14,8 @@
 //                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
 //   otSparsifyDense(rows, cols, P: Float64Array (rows*cols), r (>= rows), c (>= cols), massDrop)
 //                   -> { rowPtr, colIdx, values, kept }   (kernels/ot_hessian.hpp)
+//   otPcg(N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
+//         rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; CSR checked here)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
 // src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
 #include <cmath>
@@ -25,6 +27,7 @@
 #include "exports.hpp"
 #include "kernel_table.hpp"
 #include "ot_hessian.hpp"
+#include "ot_pcg.hpp"
 #include "parallel.hpp"
 
 namespace sparse::binding {
@@ -317,6 +320,40 @@ Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value OtPcg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otPcg";
+  const int64_t N = getSize(info[0], "N");
+  if (N > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": N too large");
+  const Napi::Int32Array rowPtr = getInt32Array(info[1], "rowPtr");
+  const Napi::Int32Array colIdx = getInt32Array(info[2], "colIdx");
+  const Napi::Float64Array values = getF64(info, 3, "values");
+  const Napi::Float64Array diag = getF64(info, 4, "diag");
+  const Napi::Float64Array rhs = getF64(info, 5, "rhs");
+  Napi::Float64Array x = getF64(info, 6, "x");
+  requireLength(rowPtr, N + 1, fn, "rowPtr");
+  requireLength(diag, N, fn, "diag", true);
+  requireLength(rhs, N, fn, "rhs", true);
+  requireLength(x, N, fn, "x", true);
+  const int32_t* rp = rowPtr.Data();
+  const int64_t nnz = rp[N];
+  if (rp[0] != 0 || nnz < 0) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": rowPtr must start at 0");
+  for (int64_t i = 0; i < N; i++) {
+    if (rp[i + 1] < rp[i]) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": rowPtr must be non-decreasing");
+  }
+  requireLength(colIdx, nnz, fn, "colIdx", true);
+  requireLength(values, nnz, fn, "values", true);
+  const int32_t* ci = colIdx.Data();
+  for (int64_t k = 0; k < nnz; k++) {
+    if (ci[k] < 0 || ci[k] >= N) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": column index out of range");
+  }
+  const double rtol = getNumber(info[7], "rtol");
+  const int64_t maxIter = getSize(info[8], "maxIter");
+  int64_t iterations = 0;
+  check(env, otPcg(N, rp, ci, values.Data(), diag.Data(), rhs.Data(), x.Data(), rtol, maxIter, &iterations));
+  return Napi::Number::New(env, static_cast<double>(iterations));
+}
+
 Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Float64Array x = getF64(info, 0, "x");
@@ -337,6 +374,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
+  exportFunction<OtPcg>(env, exports, "otPcg");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

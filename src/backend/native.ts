@@ -58,8 +58,9 @@ interface OtAddon {
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
   otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
+  otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
-type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch' | 'otSparsify';
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
 
 type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
@@ -100,8 +101,14 @@ function mapped<R>(fn: () => R): R {
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch, otSparsifyDense: sparsify } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
   return {
+    ...(typeof pcg === 'function'
+      ? {
+          otPcg: (H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number) =>
+            mapped(() => pcg.call(addon, H.rows, H.rowPtr, H.colIdx, H.values, diag, rhs, x, rtol, maxIter)),
+        }
+      : {}),
     ...(typeof sparsify === 'function'
       ? { otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number) => mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop)) }
       : {}),

@@ -72,7 +72,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
     const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err), ctx.be);
     projectGauge(G, n);
     // Newton: (H/eps) d = G, so d = eps * x with H x = G.
-    st.cgIterations += pcg(H, diag, G, x, p.cgRtol, 10 * N);
+    st.cgIterations += pcg(H, diag, G, x, p.cgRtol, 10 * N, ctx.be);
     projectGauge(x, n);
     let s = 0;
     const clip = CLIP * eps;

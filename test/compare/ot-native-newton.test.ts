@@ -9,7 +9,8 @@ import { otSumTrusted } from '../../src/backend/js/ot.js';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import type { Backend, OtCost } from '../../src/backend/types.js';
-import { ShapeError } from '../../src/index.js';
+import { FormatError, ShapeError } from '../../src/index.js';
+import { pcg } from '../../src/ot/sns-cg.js';
 import { sparsifiedHessian } from '../../src/ot/sns-hessian.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
 
@@ -203,9 +204,37 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     );
   });
 
+  it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(1e-3, 0.1), fc.constantFrom(1e-3, 1e-10), ({ C, u, v, eps, rnd }, massDrop, rtol) => {
+        const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
+        const { H, diag } = sparsifiedHessian(C, P!, r, c, massDrop);
+        const N = C.rows + C.cols;
+        const rhs = Float64Array.from({ length: N }, () => rnd() - 0.5);
+        const xj = new Float64Array(N);
+        const xn = new Float64Array(N);
+        setBackend('js');
+        const itJs = pcg(H, diag, rhs, xj, rtol, 10 * N);
+        setBackend('auto');
+        const itNative = pcg(H, diag, rhs, xn, rtol, 10 * N, native);
+        expect(itNative).toBe(itJs);
+        expect(Buffer.from(xn.buffer).equals(Buffer.from(xj.buffer))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
   it('bad arguments raise typed errors', () => {
     const native = load.backend!;
     const f3 = new Float64Array(3);
+    const H = { rows: 3, rowPtr: Int32Array.from([0, 1, 2, 3]), colIdx: Int32Array.from([0, 1, 2]), values: Float64Array.from([1, 1, 1]) };
+    expect(native.otPcg!(H, Float64Array.from([1, 1, 1]), Float64Array.from([1, 2, 3]), f3, 1e-12, 10)).toBe(1);
+    expect(Array.from(f3)).toEqual([1, 2, 3]);
+    expect(() => native.otPcg!({ ...H, colIdx: Int32Array.from([0, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
+    expect(() => native.otPcg!({ ...H, rowPtr: Int32Array.from([0, 2, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
+    expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
+    expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
     expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1)).toThrow(ShapeError);
     expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1)).toThrow(ShapeError);
     expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1)).toThrow(TypeError);
