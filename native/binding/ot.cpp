@@ -1,16 +1,34 @@
-// Optimal-transport reductions over a dense cost (kernels/ot_lse.hpp):
+// Optimal-transport kernels over a dense cost (kernels/ot_lse.hpp, kernels/ot_plan.hpp):
 //   otLseRowsDense(rows, cols, data: Float64Array|Float32Array (rows*cols), v: Float64Array (>= cols),
-//                  eps, out: Float64Array (>= rows), r0, r1)
+//                  eps, out: Float64Array (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
 //   otLseColsDense(rows, cols, data, u: Float64Array (>= rows), eps, colMax, colSum: Float64Array
 //                  (>= cols), r0, r1)
+//   otLseColsShiftedDense(rows, cols, data, u (>= rows), eps, shift, colSum (>= cols), r0, r1)
+//   otPlanPassDense(rows, cols, data, f (>= rows), g (>= cols), eps, P: Float64Array (rows*cols) | null,
+//                   rowSums (>= rows), colSums (>= cols), stats (>= 2), r0, r1)
+//   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
+//                   r0, r1) -> number
+//   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
+//   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
+//                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
+//                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
+//   otSparsifyDense(rows, cols, P: Float64Array (rows*cols), r (>= rows), c (>= cols), massDrop)
+//                   -> { rowPtr, colIdx, values, kept }   (kernels/ot_hessian.hpp)
+//   otPcg(N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
+//         rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; CSR checked here)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
-// src/backend/native.ts routes dense costs here (CSR costs run the JS twins for now).
+// src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
 #include <cmath>
+#include <variant>
+#include <vector>
 
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
 #include "kernel_table.hpp"
+#include "ot_hessian.hpp"
+#include "ot_pcg.hpp"
+#include "parallel.hpp"
 
 namespace sparse::binding {
 
@@ -49,6 +67,14 @@ DenseOtArgs readCommon(const Napi::CallbackInfo& info, const char* fn, size_t ep
   return a;
 }
 
+// A Float64Array of at least `length` elements, or nullptr for null / undefined / absent.
+const double* optionalF64(const Napi::CallbackInfo& info, size_t at, const char* fn, const char* name, int64_t length) {
+  if (info.Length() <= at || info[at].IsNull() || info[at].IsUndefined()) return nullptr;
+  const Napi::Float64Array arr = getF64(info, at, name);
+  requireLength(arr, length, fn, name, true);
+  return arr.Data();
+}
+
 Napi::Value OtLseRowsDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DenseOtArgs a = readCommon(info, "otLseRows", 4, 6);
@@ -56,10 +82,103 @@ Napi::Value OtLseRowsDense(const Napi::CallbackInfo& info) {
   Napi::Float64Array out = getF64(info, 5, "out");
   requireLength(v, a.cols, "otLseRows", "v", true);
   requireLength(out, a.rows, "otLseRows", "out", true);
+  const double* guess = optionalF64(info, 8, "otLseRows", "guess", a.rows);
   withDtype(a.dtype, [&](auto t) {
     using T = decltype(t);
-    check(env, kernels(env).otLseRows(T{})(a.rows, a.cols, dataOf<T>(a.data), v.Data(), a.eps, out.Data(), a.r0, a.r1));
+    check(env, kernels(env).otLseRows(T{})(a.rows, a.cols, dataOf<T>(a.data), v.Data(), a.eps, guess, out.Data(), a.r0,
+                                           a.r1));
   });
+  return env.Undefined();
+}
+
+Napi::Value OtLseColsShiftedDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const DenseOtArgs a = readCommon(info, "otLseColsShifted", 4, 7);
+  const Napi::Float64Array u = getF64(info, 3, "u");
+  const Napi::Float64Array shift = getF64(info, 5, "shift");
+  Napi::Float64Array colSum = getF64(info, 6, "colSum");
+  requireLength(u, a.rows, "otLseColsShifted", "u", true);
+  requireLength(shift, a.cols, "otLseColsShifted", "shift", true);
+  requireLength(colSum, a.cols, "otLseColsShifted", "colSum", true);
+  withDtype(a.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otLseColsShifted(T{})(a.rows, a.cols, dataOf<T>(a.data), u.Data(), a.eps, shift.Data(),
+                                                  colSum.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otPlanPass";
+  const DenseOtArgs a = readCommon(info, fn, 5, 10);
+  const Napi::Float64Array f = getF64(info, 3, "f");
+  const Napi::Float64Array g = getF64(info, 4, "g");
+  double* P = const_cast<double*>(optionalF64(info, 6, fn, "P", a.rows * a.cols));
+  Napi::Float64Array rowSums = getF64(info, 7, "rowSums");
+  Napi::Float64Array colSums = getF64(info, 8, "colSums");
+  Napi::Float64Array stats = getF64(info, 9, "stats");
+  requireLength(f, a.rows, fn, "f", true);
+  requireLength(g, a.cols, fn, "g", true);
+  requireLength(rowSums, a.rows, fn, "rowSums", true);
+  requireLength(colSums, a.cols, fn, "colSums", true);
+  requireLength(stats, 2, fn, "stats", true);
+  withDtype(a.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otPlanPass(T{})(a.rows, a.cols, dataOf<T>(a.data), f.Data(), g.Data(), a.eps, P,
+                                            rowSums.Data(), colSums.Data(), stats.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+// rows, cols, a Float64Array of rows*cols at 2, the row range at r0At; shapes checked.
+struct DenseF64Args {
+  int64_t rows = 0;
+  int64_t cols = 0;
+  Napi::Float64Array data;
+  int64_t r0 = 0;
+  int64_t r1 = 0;
+};
+
+DenseF64Args readDenseF64(const Napi::CallbackInfo& info, const char* fn, const char* name, size_t r0At) {
+  Napi::Env env = info.Env();
+  DenseF64Args a;
+  a.rows = getSize(info[0], "rows");
+  a.cols = getSize(info[1], "cols");
+  a.data = getF64(info, 2, name);
+  if (a.rows > 0 && a.cols > kMaxIndex / a.rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
+  requireLength(a.data, a.rows * a.cols, fn, name);
+  a.r0 = getSize(info[r0At], "r0");
+  a.r1 = getSize(info[r0At + 1], "r1");
+  if (a.r0 > a.r1 || a.r1 > a.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.rows));
+  return a;
+}
+
+Napi::Value OtExpm1DotDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otExpm1Dot";
+  const DenseF64Args a = readDenseF64(info, fn, "P", 7);
+  const Napi::Float64Array df = getF64(info, 3, "df");
+  const Napi::Float64Array dg = getF64(info, 4, "dg");
+  requireLength(df, a.rows, fn, "df", true);
+  requireLength(dg, a.cols, fn, "dg", true);
+  const double scale = getNumber(info[5], "scale");
+  double acc = getNumber(info[6], "acc");
+  check(env, kernels(env).otExpm1Dot(a.rows, a.cols, a.data.Data(), df.Data(), dg.Data(), scale, &acc, a.r0, a.r1));
+  return Napi::Number::New(env, acc);
+}
+
+Napi::Value OtKernelMatvecDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otKernelMatvec";
+  const DenseF64Args a = readDenseF64(info, fn, "K", 6);
+  const Napi::Float64Array x = getF64(info, 3, "x");
+  Napi::Float64Array y = getF64(info, 4, "y");
+  if (!info[5].IsBoolean()) throwTypeError(env, "transpose must be a boolean");
+  const bool transpose = info[5].As<Napi::Boolean>().Value();
+  requireLength(x, transpose ? a.rows : a.cols, fn, "x", true);
+  requireLength(y, transpose ? a.cols : a.rows, fn, "y", true);
+  check(env, kernels(env).otKernelMatvec(a.rows, a.cols, a.data.Data(), x.Data(), y.Data(), transpose, a.r0, a.r1));
   return env.Undefined();
 }
 
@@ -80,6 +199,161 @@ Napi::Value OtLseColsDense(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+using OtLogJob = std::variant<OtLogProblem<double>, OtLogProblem<float>>;
+
+template <class T>
+OtLogProblem<T> readLogJob(Napi::Env env, const Napi::Object& o, const Napi::TypedArray& data, const std::string& at) {
+  OtLogProblem<T> p;
+  p.rows = getSize(o.Get("rows"), "rows");
+  p.cols = getSize(o.Get("cols"), "cols");
+  if (p.rows > 0 && p.cols > kMaxIndex / p.rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", at + ": rows*cols too large");
+  requireLength(data, p.rows * p.cols, at.c_str(), "data");
+  p.C = dataOf<T>(data);
+  const auto f64 = [&](const char* name, int64_t length) {
+    const Napi::Value v = o.Get(name);
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throwTypeError(env, at + "." + name + " must be a Float64Array");
+    }
+    Napi::Float64Array arr = v.As<Napi::Float64Array>();
+    requireLength(arr, length, at.c_str(), name);
+    return arr.Data();
+  };
+  p.a = f64("a", p.rows);
+  p.b = f64("b", p.cols);
+  p.f = f64("f", p.rows);
+  p.g = f64("g", p.cols);
+  for (int64_t i = 0; i < p.rows; i++) {
+    if (!(p.a[i] > 0) || !std::isfinite(p.a[i]) || !std::isfinite(p.f[i])) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": a must be positive and f finite");
+  }
+  for (int64_t j = 0; j < p.cols; j++) {
+    if (!(p.b[j] > 0) || !std::isfinite(p.b[j]) || !std::isfinite(p.g[j])) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": b must be positive and g finite");
+  }
+  for (int64_t k = 0; k < p.rows * p.cols; k++) {
+    if (!std::isfinite(static_cast<double>(p.C[k]))) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": the cost must be finite");
+  }
+  p.eps = getNumber(o.Get("eps"), "eps");
+  p.tol = getNumber(o.Get("tol"), "tol");
+  p.maxIter = getSize(o.Get("maxIter"), "maxIter");
+  p.blockRows = getSize(o.Get("blockRows"), "blockRows");
+  if (!(p.eps > 0) || !std::isfinite(p.eps)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": eps must be finite and positive");
+  if (!(p.tol >= 0)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": tol must be non-negative");
+  if (p.blockRows < 1) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": blockRows must be positive");
+  return p;
+}
+
+Napi::Value OtLogSolveBatchDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) throwTypeError(env, "otLogSolveBatch expects an array of jobs");
+  const Napi::Array arr = info[0].As<Napi::Array>();
+  const uint32_t count = arr.Length();
+  std::vector<OtLogJob> jobs;
+  jobs.reserve(count);
+  for (uint32_t k = 0; k < count; k++) {
+    const std::string at = "otLogSolveBatch: jobs[" + std::to_string(k) + "]";
+    const Napi::Value v = arr.Get(k);
+    if (!v.IsObject()) throwTypeError(env, at + " must be an object");
+    const Napi::Object o = v.As<Napi::Object>();
+    Dtype dtype = Dtype::F64;
+    const Napi::TypedArray data = getValues(o.Get("data"), "data", &dtype);
+    if (dtype == Dtype::F64) jobs.emplace_back(readLogJob<double>(env, o, data, at));
+    else jobs.emplace_back(readLogJob<float>(env, o, data, at));
+  }
+  const KernelTable& table = kernels(env);
+  std::vector<OtLogOutcome> outcomes(count);
+  std::vector<Status> statuses(count, Status::okay());
+  std::vector<char> failed(count, 0);
+  parallelFor(count, [&](int64_t k) {
+    try {
+      statuses[k] = std::visit(
+          [&](const auto& p) {
+            using T = std::remove_cv_t<std::remove_reference_t<decltype(*p.C)>>;
+            return table.otLogSolve(T{})(p, outcomes[k]);
+          },
+          jobs[k]);
+    } catch (...) {
+      failed[k] = 1;  // allocation failure: reported below, on the main thread
+    }
+  });
+  Napi::Array result = Napi::Array::New(env, count);
+  for (uint32_t k = 0; k < count; k++) {
+    if (failed[k]) throwCoded(env, "ERR_SPARSE_TOO_LARGE", "otLogSolveBatch: out of memory");
+    check(env, statuses[k]);
+    const OtLogOutcome& o = outcomes[k];
+    Napi::Float64Array history = Napi::Float64Array::New(env, o.history.size());
+    std::copy(o.history.begin(), o.history.end(), history.Data());
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("iterations", Napi::Number::New(env, static_cast<double>(o.iterations)));
+    r.Set("converged", Napi::Boolean::New(env, o.converged));
+    r.Set("history", history);
+    result.Set(k, r);
+  }
+  return result;
+}
+
+Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otSparsify";
+  const int64_t rows = getSize(info[0], "rows");
+  const int64_t cols = getSize(info[1], "cols");
+  if (rows > 0 && cols > kMaxIndex / rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
+  if (rows + cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
+  const Napi::Float64Array P = getF64(info, 2, "P");
+  const Napi::Float64Array r = getF64(info, 3, "r");
+  const Napi::Float64Array c = getF64(info, 4, "c");
+  requireLength(P, rows * cols, fn, "P");
+  requireLength(r, rows, fn, "r", true);
+  requireLength(c, cols, fn, "c", true);
+  const double massDrop = getNumber(info[5], "massDrop");
+  OtHessian h;
+  check(env, otSparsifyDense(rows, cols, P.Data(), r.Data(), c.Data(), massDrop, h));
+  Napi::Int32Array rowPtr = newInt32Array(env, static_cast<int64_t>(h.rowPtr.size()));
+  Napi::Int32Array colIdx = newInt32Array(env, static_cast<int64_t>(h.colIdx.size()));
+  Napi::Float64Array values = newValues(env, Dtype::F64, static_cast<int64_t>(h.values.size())).As<Napi::Float64Array>();
+  std::copy(h.rowPtr.begin(), h.rowPtr.end(), rowPtr.Data());
+  std::copy(h.colIdx.begin(), h.colIdx.end(), colIdx.Data());
+  std::copy(h.values.begin(), h.values.end(), values.Data());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("rowPtr", rowPtr);
+  out.Set("colIdx", colIdx);
+  out.Set("values", values);
+  out.Set("kept", Napi::Number::New(env, static_cast<double>(h.kept)));
+  return out;
+}
+
+Napi::Value OtPcg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otPcg";
+  const int64_t N = getSize(info[0], "N");
+  if (N > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": N too large");
+  const Napi::Int32Array rowPtr = getInt32Array(info[1], "rowPtr");
+  const Napi::Int32Array colIdx = getInt32Array(info[2], "colIdx");
+  const Napi::Float64Array values = getF64(info, 3, "values");
+  const Napi::Float64Array diag = getF64(info, 4, "diag");
+  const Napi::Float64Array rhs = getF64(info, 5, "rhs");
+  Napi::Float64Array x = getF64(info, 6, "x");
+  requireLength(rowPtr, N + 1, fn, "rowPtr");
+  requireLength(diag, N, fn, "diag", true);
+  requireLength(rhs, N, fn, "rhs", true);
+  requireLength(x, N, fn, "x", true);
+  const int32_t* rp = rowPtr.Data();
+  const int64_t nnz = rp[N];
+  if (rp[0] != 0 || nnz < 0) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": rowPtr must start at 0");
+  for (int64_t i = 0; i < N; i++) {
+    if (rp[i + 1] < rp[i]) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": rowPtr must be non-decreasing");
+  }
+  requireLength(colIdx, nnz, fn, "colIdx", true);
+  requireLength(values, nnz, fn, "values", true);
+  const int32_t* ci = colIdx.Data();
+  for (int64_t k = 0; k < nnz; k++) {
+    if (ci[k] < 0 || ci[k] >= N) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": column index out of range");
+  }
+  const double rtol = getNumber(info[7], "rtol");
+  const int64_t maxIter = getSize(info[8], "maxIter");
+  int64_t iterations = 0;
+  check(env, otPcg(N, rp, ci, values.Data(), diag.Data(), rhs.Data(), x.Data(), rtol, maxIter, &iterations));
+  return Napi::Number::New(env, static_cast<double>(iterations));
+}
+
 Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Float64Array x = getF64(info, 0, "x");
@@ -94,6 +368,13 @@ Napi::Value OtExpProbe(const Napi::CallbackInfo& info) {
 void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtLseRowsDense>(env, exports, "otLseRowsDense");
   exportFunction<OtLseColsDense>(env, exports, "otLseColsDense");
+  exportFunction<OtLseColsShiftedDense>(env, exports, "otLseColsShiftedDense");
+  exportFunction<OtPlanPassDense>(env, exports, "otPlanPassDense");
+  exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
+  exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
+  exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
+  exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
+  exportFunction<OtPcg>(env, exports, "otPcg");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "bsr_view.hpp"
+#include "ot_problem.hpp"
 #include "csr_view.hpp"
 #include "simd_level.hpp"
 #include "spgemm_plan.hpp"
@@ -85,14 +86,29 @@ template <class T>
 using BsrSpmmFn = Status (*)(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta,
                              bool transpose);
 
-// Optimal-transport log-sum-exp reductions over a dense cost (ot_lse.hpp), and the exp probe.
+// Optimal-transport kernels over a dense cost: log-sum-exp reductions (ot_lse.hpp), the Newton
+// stage's plan / line-search passes and the kernel products of scaling Sinkhorn (ot_plan.hpp), and
+// the exp probe.
 template <class T>
-using OtLseRowsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* v, double eps, double* out,
-                               int64_t r0, int64_t r1);
+using OtLseRowsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* v, double eps,
+                               const double* guess, double* out, int64_t r0, int64_t r1);
+template <class T>
+using OtLseColsShiftedFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps,
+                                      const double* shift, double* colSum, int64_t r0, int64_t r1);
+template <class T>
+using OtPlanPassFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* f, const double* g, double eps,
+                                double* P, double* rowSums, double* colSums, double* stats, int64_t r0, int64_t r1);
+using OtExpm1DotFn = Status (*)(int64_t rows, int64_t cols, const double* P, const double* df, const double* dg,
+                                double scale, double* acc, int64_t r0, int64_t r1);
+using OtKernelMatvecFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* x, double* y,
+                                    bool transpose, int64_t r0, int64_t r1);
 template <class T>
 using OtLseColsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps, double* colMax,
                                double* colSum, int64_t r0, int64_t r1);
 using OtExpProbeFn = Status (*)(const double* x, double* out, int64_t n);
+// One whole log-domain Sinkhorn solve on the calling thread (ot_batch.hpp; sinkhornBatch).
+template <class T>
+using OtLogSolveFn = Status (*)(const OtLogProblem<T>& problem, OtLogOutcome& outcome);
 
 struct KernelTable {
   SimdLevel level = SimdLevel::Scalar;
@@ -112,7 +128,15 @@ struct KernelTable {
   OtLseRowsFn<float> otLseRowsF32 = nullptr;
   OtLseColsFn<double> otLseColsF64 = nullptr;
   OtLseColsFn<float> otLseColsF32 = nullptr;
+  OtLseColsShiftedFn<double> otLseColsShiftedF64 = nullptr;
+  OtLseColsShiftedFn<float> otLseColsShiftedF32 = nullptr;
+  OtPlanPassFn<double> otPlanPassF64 = nullptr;
+  OtPlanPassFn<float> otPlanPassF32 = nullptr;
+  OtExpm1DotFn otExpm1Dot = nullptr;
+  OtKernelMatvecFn otKernelMatvec = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
+  OtLogSolveFn<double> otLogSolveF64 = nullptr;
+  OtLogSolveFn<float> otLogSolveF32 = nullptr;
 
   // Typed access for templated binding code: table.get<double>(&KernelTable::spmvF64, ...) is
   // clumsy, so each family gets a small overload pair.
@@ -132,6 +156,12 @@ struct KernelTable {
   OtLseRowsFn<float> otLseRows(float) const { return otLseRowsF32; }
   OtLseColsFn<double> otLseCols(double) const { return otLseColsF64; }
   OtLseColsFn<float> otLseCols(float) const { return otLseColsF32; }
+  OtLseColsShiftedFn<double> otLseColsShifted(double) const { return otLseColsShiftedF64; }
+  OtLseColsShiftedFn<float> otLseColsShifted(float) const { return otLseColsShiftedF32; }
+  OtPlanPassFn<double> otPlanPass(double) const { return otPlanPassF64; }
+  OtPlanPassFn<float> otPlanPass(float) const { return otPlanPassF32; }
+  OtLogSolveFn<double> otLogSolve(double) const { return otLogSolveF64; }
+  OtLogSolveFn<float> otLogSolve(float) const { return otLogSolveF32; }
 };
 
 // The table for `level`, or nullptr when this build has no code for it (e.g. AVX-512 on arm64).

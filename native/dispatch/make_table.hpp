@@ -8,6 +8,8 @@
 #include "csr_family.hpp"
 #include "stream.hpp"
 #include "ot_lse.hpp"
+#include "ot_plan.hpp"
+#include "ot_batch.hpp"
 
 namespace sparse {
 
@@ -31,7 +33,15 @@ KernelTable makeKernelTable() {
   t.otLseRowsF32 = &otLseRows<L, float>;
   t.otLseColsF64 = &otLseCols<L, double>;
   t.otLseColsF32 = &otLseCols<L, float>;
+  t.otLseColsShiftedF64 = &otLseColsShifted<L, double>;
+  t.otLseColsShiftedF32 = &otLseColsShifted<L, float>;
+  t.otPlanPassF64 = &otPlanPass<L, double>;
+  t.otPlanPassF32 = &otPlanPass<L, float>;
+  t.otExpm1Dot = &otExpm1Dot<L>;
+  t.otKernelMatvec = &otKernelMatvec<L>;
   t.otExpProbe = &otExpProbe<L>;
+  t.otLogSolveF64 = &otLogSolve<L, double>;
+  t.otLogSolveF32 = &otLogSolve<L, float>;
   return t;
 }
 

@@ -1,10 +1,14 @@
 // Optimal-transport kernels: the log-sum-exp reductions of log-domain Sinkhorn over a dense
 // row-major cost C (rows x cols, f64 or f32; potentials and results in double).
 //   otLseRows: out[i] = eps * log sum_j exp((v_j - C_ij)/eps), i in [r0, r1)
+//              (one pass per row when a guess of out[i] is given, two otherwise)
 //   otLseCols: streaming column state over rows [r0, r1): colMax[j] = max_i (u_i - C_ij)/eps,
 //              colSum[j] = sum_i exp((u_i - C_ij)/eps - colMax[j])
-// Every exponent is max-shifted (<= 0), so nothing overflows. The AVX2 / AVX-512 branches use a
-// vectorized exp (below); the generic branch (Scalar, NEON) uses std::exp.
+//   otLseColsShifted: colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]), one pass
+// Sinkhorn knows each LSE up to O(1) from its previous iteration; shifting by that guess instead
+// of the exact max saves the max pass, and a sum outside a safe window falls back to the exact
+// max-shifted form, so nothing overflows and no mass underflows. The AVX2 / AVX-512 branches use a
+// vectorized exp (ot_exp.hpp); the generic branch (Scalar, NEON) uses std::exp.
 //
 // Threads: rows (otLseRows) or column ranges (otLseCols) are cut by the input size only, and each
 // output element is computed by one task in a fixed order, so results are identical for any thread
@@ -17,6 +21,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "ot_exp.hpp"
+#include "ot_rows.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "status.hpp"
@@ -29,104 +35,6 @@ namespace sparse {
 
 constexpr int64_t kOtRowBlock = 16;
 constexpr int64_t kOtMinColsPerTask = 256;
-
-#if defined(__x86_64__) || defined(_M_X64)
-// exp(x) for x <= 0 (x >= +0 is fine up to 709), 4 lanes. Range reduction x = k ln2 + r with
-// |r| <= ln2/2 (Cody-Waite, two FMAs), Taylor polynomial of degree 13 in Horner form with FMAs
-// (truncation < 5e-18 relative), scaling by 2^k through the exponent bits. Results below 2^-1022
-// (x < -708) are flushed to zero, as are NaN inputs (the callers never pass NaN: costs and
-// potentials are checked finite). Measured max error: see the report / test (<= 2 ulp).
-template <SimdLevel L>
-inline __m256d otExp4(__m256d x) {
-  const __m256d lo = _mm256_set1_pd(-708.0);
-  const __m256d keep = _mm256_cmp_pd(x, lo, _CMP_GE_OQ);
-  x = _mm256_max_pd(x, lo);
-  const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52: round to nearest
-  const __m256d t = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), shifter);
-  const __m256d kf = _mm256_sub_pd(t, shifter);
-  __m256d r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(6.93147180369123816490e-01), x);
-  r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(1.90821492927058770002e-10), r);
-  __m256d p = _mm256_set1_pd(1.0 / 6227020800.0);
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 479001600.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 39916800.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 3628800.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 362880.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 40320.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 5040.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 720.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 120.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 24.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0 / 6.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-  // k sits in the low mantissa bits of t: (k + 1023) << 52 is 2^k.
-  const __m256i k = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
-  const __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(1023)), 52);
-  return _mm256_and_pd(_mm256_mul_pd(p, _mm256_castsi256_pd(bits)), keep);
-}
-
-// GCC 12 warns (-Wmaybe-uninitialized) on the unmasked AVX-512 intrinsics that pass an undefined
-// vector through; the zero-masked forms with a full mask are the same instruction without it.
-template <SimdLevel L>
-inline __m512d otMax8(__m512d a, __m512d b) {
-  return _mm512_maskz_max_pd(0xFF, a, b);
-}
-
-template <SimdLevel L>
-inline __m512d otExp8(__m512d x) {
-  const __m512d lo = _mm512_set1_pd(-708.0);
-  const __mmask8 keep = _mm512_cmp_pd_mask(x, lo, _CMP_GE_OQ);
-  x = otMax8<L>(x, lo);
-  const __m512d shifter = _mm512_set1_pd(6755399441055744.0);
-  const __m512d t = _mm512_fmadd_pd(x, _mm512_set1_pd(1.4426950408889634), shifter);
-  const __m512d kf = _mm512_sub_pd(t, shifter);
-  __m512d r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(6.93147180369123816490e-01), x);
-  r = _mm512_fnmadd_pd(kf, _mm512_set1_pd(1.90821492927058770002e-10), r);
-  __m512d p = _mm512_set1_pd(1.0 / 6227020800.0);
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 479001600.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 39916800.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 3628800.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 362880.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 40320.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 5040.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 720.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 120.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 24.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0 / 6.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(0.5));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
-  p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(1.0));
-  const __m512i k = _mm512_sub_epi64(_mm512_castpd_si512(t), _mm512_castpd_si512(shifter));
-  const __m512i bits = _mm512_maskz_slli_epi64(0xFF, _mm512_add_epi64(k, _mm512_set1_epi64(1023)), 52);
-  return _mm512_maskz_mov_pd(keep, _mm512_mul_pd(p, _mm512_castsi512_pd(bits)));
-}
-
-template <SimdLevel L, class T>
-inline __m256d otLoad4(const T* p) {
-  if constexpr (sizeof(T) == 8) return _mm256_loadu_pd(reinterpret_cast<const double*>(p));
-  else return _mm256_cvtps_pd(_mm_loadu_ps(reinterpret_cast<const float*>(p)));
-}
-
-template <SimdLevel L, class T>
-inline __m512d otLoad8(const T* p) {
-  if constexpr (sizeof(T) == 8) return _mm512_loadu_pd(reinterpret_cast<const double*>(p));
-  else return _mm512_maskz_cvtps_pd(0xFF, _mm256_loadu_ps(reinterpret_cast<const float*>(p)));
-}
-#endif
-
-// The vectorized exp on one value (tests and tails): the same arithmetic as the vector lanes.
-template <SimdLevel L>
-inline double otExp1(double x) {
-#if defined(__x86_64__) || defined(_M_X64)
-  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, otExp4<L>(_mm256_set1_pd(x)));
-    return lanes[0];
-  }
-#endif
-  return std::exp(x);
-}
 
 // eps * LSE of one row: max pass, then exp-sum pass (the row stays in cache).
 template <SimdLevel L, class T>
@@ -191,9 +99,81 @@ inline double otLseRow(const T* row, const double* v, int64_t cols, double eps) 
   return mx + eps * std::log(s);
 }
 
+// A shifted exp-sum is trusted when it lies in [1e-100, 1e100]: then nothing overflowed, the terms
+// that exp flushed to zero (below e^-708 times the shift) weigh < m e^-477 of the sum, and
+// |log(sum)| <= 231 adds at most ~2.6e-14 eps of rounding. Otherwise the exact two-pass LSE runs.
+// The JS twin (src/backend/js/ot.ts, otSumTrusted) uses the same window.
+constexpr double kOtSumLow = 1e-100;
+constexpr double kOtSumHigh = 1e100;
+// Shifted exponents are clamped to [kOtShiftedMin, kOtShiftedMax]: the vector exp is only valid
+// there; e^709 is far outside the trusted window, so an overflowing term always sends the sum to
+// the exact form, and a term below e^-708 adds at most 3.1e-308, nothing next to a trusted sum
+// (>= 1e-100), so the sums skip the flush to zero that otExp4 does.
+constexpr double kOtShiftedMax = 709.0;
+constexpr double kOtShiftedMin = -708.0;
+
+#if defined(__x86_64__) || defined(_M_X64)
+template <SimdLevel L>
+inline __m256d otShiftedExp4(__m256d x) {
+  return otExp4Core<L>(_mm256_min_pd(_mm256_max_pd(x, _mm256_set1_pd(kOtShiftedMin)), _mm256_set1_pd(kOtShiftedMax)));
+}
+#endif
+
+template <SimdLevel L>
+inline double otShiftedExp1(double x) {
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, otShiftedExp4<L>(_mm256_set1_pd(x)));
+    return lanes[0];
+  }
+#endif
+  return std::exp(std::min(x, kOtShiftedMax));
+}
+
+inline bool otSumTrusted(double s) { return s >= kOtSumLow && s <= kOtSumHigh; }
+
+// sum_j exp((v_j - C_ij)/eps - shift) in one pass (no max pass): the caller's shift is a guess of
+// the LSE (the previous iteration's value), so the terms are plan entries of order <= 1.
 template <SimdLevel L, class T>
-Status otLseRows(int64_t rows, int64_t cols, const T* C, const double* v, double eps, double* out, int64_t r0,
-                 int64_t r1) {
+inline double otExpSumRow(const T* row, const double* v, int64_t cols, double inv, double shift) {
+  int64_t j = 0;
+  double s = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    const __m256d vi = _mm256_set1_pd(inv), vs = _mm256_set1_pd(shift);
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+    for (; j + 8 <= cols; j += 8) {
+      const __m256d x0 = _mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j), otLoad4<L, T>(row + j)), vi, vs);
+      const __m256d x1 = _mm256_fmsub_pd(_mm256_sub_pd(_mm256_loadu_pd(v + j + 4), otLoad4<L, T>(row + j + 4)), vi, vs);
+      s0 = _mm256_add_pd(s0, otShiftedExp4<L>(x0));
+      s1 = _mm256_add_pd(s1, otShiftedExp4<L>(x1));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
+    s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
+#endif
+  for (; j < cols; j++) s += otShiftedExp1<L>((v[j] - static_cast<double>(row[j])) * inv - shift);
+  return s;
+}
+
+// One row's LSE: shifted by *guess when given, finite and trusted; the exact two-pass form otherwise.
+template <SimdLevel L, class T>
+inline double otLseRowGuessed(const T* row, const double* v, int64_t cols, double eps, const double* guess) {
+  if (guess != nullptr && std::isfinite(*guess) && cols > 0) {
+    const double inv = 1.0 / eps;
+    const double s = otExpSumRow<L, T>(row, v, cols, inv, *guess * inv);
+    if (otSumTrusted(s)) return *guess + eps * std::log(s);
+  }
+  return otLseRow<L, T>(row, v, cols, eps);
+}
+
+// guess (may be null): guess[i] approximates out[i]; rows whose shifted sum is trusted cost one
+// pass over C instead of two.
+template <SimdLevel L, class T>
+Status otLseRows(int64_t rows, int64_t cols, const T* C, const double* v, double eps, const double* guess, double* out,
+                 int64_t r0, int64_t r1) {
   const int64_t count = r1 - r0;
   if (count <= 0) return Status::okay();
   const int64_t tasks = std::min(partsFor(count * std::max<int64_t>(cols, 1)), count);
@@ -201,7 +181,45 @@ Status otLseRows(int64_t rows, int64_t cols, const T* C, const double* v, double
   parallelFor(tasks, [&](int64_t t) {
     const int64_t b = r0 + count * t / tasks;
     const int64_t e = r0 + count * (t + 1) / tasks;
-    for (int64_t i = b; i < e; i++) out[i] = otLseRow<L, T>(C + i * cols, v, cols, eps);
+    for (int64_t i = b; i < e; i++) {
+      out[i] = otLseRowGuessed<L, T>(C + i * cols, v, cols, eps, guess == nullptr ? nullptr : guess + i);
+    }
+  });
+  return Status::okay();
+}
+
+// colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) for rows [r0, r1), columns [c0, c1).
+template <SimdLevel L, class T>
+inline void otShiftedColsRange(int64_t cols, const T* C, const double* u, double inv, const double* shift,
+                               double* colSum, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  for (int64_t i = r0; i < r1; i++) {
+    const T* row = C + i * cols;
+    const double ui = u[i];
+    int64_t j = c0;
+#if defined(__x86_64__) || defined(_M_X64)
+    if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+      const __m256d vu = _mm256_set1_pd(ui), vi = _mm256_set1_pd(inv);
+      for (; j + 8 <= c1; j += 8) {
+        const __m256d x0 = _mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j)), vi, _mm256_loadu_pd(shift + j));
+        const __m256d x1 = _mm256_fmsub_pd(_mm256_sub_pd(vu, otLoad4<L, T>(row + j + 4)), vi, _mm256_loadu_pd(shift + j + 4));
+        _mm256_storeu_pd(colSum + j, _mm256_add_pd(_mm256_loadu_pd(colSum + j), otShiftedExp4<L>(x0)));
+        _mm256_storeu_pd(colSum + j + 4, _mm256_add_pd(_mm256_loadu_pd(colSum + j + 4), otShiftedExp4<L>(x1)));
+      }
+    }
+#endif
+    for (; j < c1; j++) colSum[j] += otShiftedExp1<L>((ui - static_cast<double>(row[j])) * inv - shift[j]);
+  }
+}
+
+// colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) over rows [r0, r1): one pass streaming whole
+// rows; each row task sums into its own partial column vector, merged in task order (ot_rows.hpp).
+template <SimdLevel L, class T>
+Status otLseColsShifted(int64_t rows, int64_t cols, const T* C, const double* u, double eps, const double* shift,
+                        double* colSum, int64_t r0, int64_t r1) {
+  (void)rows;
+  const double inv = 1.0 / eps;
+  otRowsIntoColumns(r0, r1, cols, colSum, [&](int64_t i, double* part) {
+    otShiftedColsRange<L, T>(cols, C, u, inv, shift, part, i, i + 1, 0, cols);
   });
   return Status::okay();
 }

@@ -6,7 +6,7 @@ import { mapNativeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
 import type { Values } from '../types.js';
-import type { Backend } from './types.js';
+import type { Backend, OtLogJob, OtLogOutcome, OtSparseHessian } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
 export interface NativeInfo {
@@ -50,10 +50,17 @@ export interface NativeLoad {
 
 /** The addon's OT entry points (native/binding/ot.cpp); wrap() adapts them to the Backend methods. */
 interface OtAddon {
-  otLseRowsDense(rows: number, cols: number, data: Values, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void;
+  otLseRowsDense(rows: number, cols: number, data: Values, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void;
   otLseColsDense(rows: number, cols: number, data: Values, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+  otLseColsShiftedDense?(rows: number, cols: number, data: Values, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+  otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
+  otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
+  otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+  otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
+  otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
+  otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
-type OtMethod = 'otLseRows' | 'otLseCols' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec';
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
 
 type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
@@ -77,6 +84,60 @@ function findPackageRoot(): string {
     }
     if (path.dirname(dir) === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${start}`);
   }
+}
+
+/** Runs fn, turning an addon error into the library's typed errors. */
+function mapped<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    throw mapNativeError(err);
+  }
+}
+
+/**
+ * OT kernels: dense costs run native (ot_lse.hpp, ot_plan.hpp); CSR costs, a kernel matrix that is
+ * not Float64, and an addon built before a kernel existed run the JS twins.
+ */
+function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
+  const js = jsBackend;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
+  return {
+    ...(typeof pcg === 'function'
+      ? {
+          otPcg: (H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number) =>
+            mapped(() => pcg.call(addon, H.rows, H.rowPtr, H.colIdx, H.values, diag, rhs, x, rtol, maxIter)),
+        }
+      : {}),
+    ...(typeof sparsify === 'function'
+      ? { otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number) => mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop)) }
+      : {}),
+    ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),
+    otLseRows: (C, v, eps, out, r0, r1, guess) =>
+      C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function'
+        ? js.otLseRows(C, v, eps, out, r0, r1, guess)
+        : mapped(() => addon.otLseRowsDense(C.rows, C.cols, C.data, v, eps, out, r0, r1, guess ?? null)),
+    otLseCols: (C, u, eps, colMax, colSum, r0, r1) =>
+      C.kind !== 'dense' || typeof addon.otLseColsDense !== 'function'
+        ? js.otLseCols(C, u, eps, colMax, colSum, r0, r1)
+        : mapped(() => addon.otLseColsDense(C.rows, C.cols, C.data, u, eps, colMax, colSum, r0, r1)),
+    otLseColsShifted: (C, u, eps, shift, colSum, r0, r1) =>
+      C.kind !== 'dense' || typeof colsShifted !== 'function'
+        ? js.otLseColsShifted(C, u, eps, shift, colSum, r0, r1)
+        : mapped(() => colsShifted.call(addon, C.rows, C.cols, C.data, u, eps, shift, colSum, r0, r1)),
+    otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1) =>
+      C.kind !== 'dense' || typeof planPass !== 'function'
+        ? js.otPlanPass(C, f, g, eps, P, rowSums, colSums, stats, r0, r1)
+        : mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1)),
+    otExpm1Dot: (C, P, df, dg, scale, acc, r0, r1) =>
+      C.kind !== 'dense' || typeof expm1Dot !== 'function'
+        ? js.otExpm1Dot(C, P, df, dg, scale, acc, r0, r1)
+        : mapped(() => expm1Dot.call(addon, C.rows, C.cols, P, df, dg, scale, acc, r0, r1)),
+    otKernelMatvec: (K, x, y, transpose, r0, r1) =>
+      K.kind !== 'dense' || !(K.data instanceof Float64Array) || typeof matvec !== 'function'
+        ? js.otKernelMatvec(K, x, y, transpose, r0, r1)
+        : mapped(() => matvec.call(addon, K.rows, K.cols, K.data as Float64Array, x, y, transpose, r0, r1)),
+  };
 }
 
 /** Every call goes through mapNativeError, so users only ever see SparseError subclasses or TypeErrors. */
@@ -108,28 +169,7 @@ function wrap(addon: Addon): Backend {
     toDense: call(addon.toDense),
     fromDense: call(addon.fromDense),
     ...wrapAsync(addon),
-    // OT: the log-sum-exp reductions over a dense cost are native (ot_lse.hpp); CSR costs and the
-    // plan / line-search / kernel-product passes run the JS twins for now (issue 4).
-    // (An addon built before these kernels existed has no otLseRowsDense: the JS twins run then.)
-    otLseRows: (C, v, eps, out, r0, r1) => {
-      if (C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function') return jsBackend.otLseRows(C, v, eps, out, r0, r1);
-      try {
-        addon.otLseRowsDense(C.rows, C.cols, C.data, v, eps, out, r0, r1);
-      } catch (err) {
-        throw mapNativeError(err);
-      }
-    },
-    otLseCols: (C, u, eps, colMax, colSum, r0, r1) => {
-      if (C.kind !== 'dense' || typeof addon.otLseColsDense !== 'function') return jsBackend.otLseCols(C, u, eps, colMax, colSum, r0, r1);
-      try {
-        addon.otLseColsDense(C.rows, C.cols, C.data, u, eps, colMax, colSum, r0, r1);
-      } catch (err) {
-        throw mapNativeError(err);
-      }
-    },
-    otPlanPass: jsBackend.otPlanPass,
-    otExpm1Dot: jsBackend.otExpm1Dot,
-    otKernelMatvec: jsBackend.otKernelMatvec,
+    ...wrapOt(addon),
     csrToBsr: call(addon.csrToBsr),
     bsrToCsr: call(addon.bsrToCsr),
     bsrSpmv: call(addon.bsrSpmv),

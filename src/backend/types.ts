@@ -60,6 +60,37 @@ export interface BsrParts {
  * - Structural results keep every structural entry: no kernel drops values that happen to be zero,
  *   so the output pattern depends only on the input patterns.
  */
+/** One problem of Backend.otLogSolveBatch: a reduced, validated problem (src/ot/options.ts prepare). */
+export interface OtLogJob {
+  rows: number;
+  cols: number;
+  data: Values;
+  a: Float64Array;
+  b: Float64Array;
+  eps: number;
+  tol: number;
+  maxIter: number;
+  /** Rows per block of the JS driver (src/ot/work.ts), so that the exact column fallback streams alike. */
+  blockRows: number;
+  f: Float64Array;
+  g: Float64Array;
+}
+
+export interface OtSparseHessian {
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+  /** Entries of P kept. */
+  kept: number;
+}
+
+export interface OtLogOutcome {
+  iterations: number;
+  converged: boolean;
+  /** The marginal error at every check, as State.history. */
+  history: Float64Array;
+}
+
 export interface Backend {
   readonly name: 'native' | 'js';
 
@@ -127,8 +158,13 @@ export interface Backend {
   // solver can yield between row blocks; the results do not depend on the blocking. Potentials and
   // outputs are Float64Array whatever the cost's dtype; sums run row by row in storage order.
 
-  /** out[i] = eps * log sum_j exp((v_j - C_ij) / eps) for i in [r0, r1) (max-shifted; -Infinity for an empty row). */
-  otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void;
+  /**
+   * out[i] = eps * log sum_j exp((v_j - C_ij) / eps) for i in [r0, r1) (-Infinity for an empty row).
+   * With `guess` (an estimate of out, e.g. the previous Sinkhorn iteration's), a row costs one pass:
+   * sum_j exp((v_j - C_ij)/eps - guess_i/eps) is accepted when it lies in [1e-100, 1e100], and the
+   * max-shifted two-pass form runs otherwise. Both backends take the same branch.
+   */
+  otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void;
 
   /**
    * Streaming column log-sum-exp: folds rows [r0, r1) into the running state (colMax[j] = max over
@@ -136,6 +172,13 @@ export interface Backend {
    * with colMax = -Infinity, colSum = 0; then eps * (colMax[j] + log colSum[j]) is the column LSE.
    */
   otLseCols(C: OtCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+
+  /**
+   * One-pass column exp-sums with a fixed shift (units of eps): colSum[j] += sum over rows [r0, r1)
+   * of exp((u_i - C_ij)/eps - shift[j]). The caller checks the sums (see otLseRows) and falls back
+   * to otLseCols for a sum outside the safe window.
+   */
+  otLseColsShifted(C: OtCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
 
   /**
    * One pass of the plan P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij
@@ -146,7 +189,8 @@ export interface Backend {
 
   /**
    * acc + sum over rows [r0, r1) of P_ij * (expm1(t) - t), t = scale * (df_i + dg_j) (P indexed like
-   * C's storage): the second-order part of the dual's change along a Newton direction.
+   * C's storage; entries with P_ij = 0 skipped): the second-order part of the dual's change along a
+   * Newton direction. expm1(t) - t is a Taylor polynomial for |t| <= ln2/2 (no cancellation).
    */
   otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
 
@@ -155,6 +199,26 @@ export interface Backend {
    * K_ij x_j for i in [r0, r1) (y overwritten there), or with `transpose` y_j += sum_i K_ij x_i.
    */
   otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+
+  /**
+   * Whole log-domain Sinkhorn solves of small dense problems, one per thread (sinkhornBatch): the
+   * iteration of src/ot/log.ts on each job, f and g updated in place. Native only; absent on the
+   * JS backend (which runs the problems one after another through the generator solver).
+   */
+  otLogSolveBatch?(jobs: OtLogJob[]): OtLogOutcome[];
+
+  /**
+   * The SNS sparsified Newton matrix of a dense plan P (rows x cols): exactly what
+   * sparsifiedHessian in src/ot/sns-hessian.ts builds (its JS twin), as CSR arrays. Native only.
+   */
+  otSparsify?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
+
+  /**
+   * The SNS Newton solve: Jacobi-preconditioned CG on H x = rhs (H square CSR, f64), x0 = 0, as
+   * pcg in src/ot/sns-cg.ts (its JS twin, same operations in the same order); returns the number
+   * of iterations. Native only.
+   */
+  otPcg?(H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 
   /**
    * BSR of a CSR with r x c blocks (1 <= r, c <= 8 dividing rows, cols): blocks holding at least

@@ -18,13 +18,19 @@ export function* logIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'new
   const inv = 1 / eps;
   const f = st.f;
   const g = st.g;
+  // Guesses of the LSEs from the current potentials (exact at a fixed point): they let the
+  // kernels skip the max pass (see Backend.otLseRows).
+  const rowGuess = new Float64Array(n);
+  const colGuess = new Float64Array(m);
   let columnsExact = false;
   for (let done = 0; ; done++) {
-    yield* lseRows(ctx, g, lr);
+    for (let i = 0; i < n; i++) rowGuess[i] = epsLogA[i] - f[i];
+    yield* lseRows(ctx, g, lr, rowGuess);
     let err = 0;
     for (let i = 0; i < n; i++) err += Math.abs(Math.exp((f[i] + lr[i]) * inv) - a[i]);
     if (!columnsExact) {
-      yield* lseCols(ctx, f, lc);
+      for (let j = 0; j < m; j++) colGuess[j] = epsLogB[j] - g[j];
+      yield* lseCols(ctx, f, lc, colGuess);
       for (let j = 0; j < m; j++) err += Math.abs(Math.exp((g[j] + lc[j]) * inv) - b[j]);
     }
     // The starting point of a later stage was already recorded by the stage before it.
@@ -32,7 +38,8 @@ export function* logIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'new
     if (err <= tol) return true;
     if (done >= limit || st.iterations >= maxIter) return false;
     for (let i = 0; i < n; i++) f[i] = epsLogA[i] - lr[i];
-    yield* lseCols(ctx, f, lc);
+    for (let j = 0; j < m; j++) colGuess[j] = epsLogB[j] - g[j];
+    yield* lseCols(ctx, f, lc, colGuess);
     for (let j = 0; j < m; j++) g[j] = epsLogB[j] - lc[j];
     st.iterations++;
     columnsExact = true;

@@ -17,7 +17,13 @@ export interface SinkhornIterationInfo {
 
 /** Settings of the Sinkhorn-Newton-Sparse method (method 'sns'); the defaults are the measured ones. */
 export interface SnsOptions {
-  /** Log-domain Sinkhorn iterations before the Newton stage (default 20; fewer when converged). */
+  /**
+   * Log-domain Sinkhorn iterations before the Newton stage (default 8; fewer when converged). The
+   * paper uses 20. Measured at epsilon 1e-3 of max cost, tol 1e-9 (bench/ot.mjs problems, n = 500
+   * and 1000): 8 converges on every case with 13-43 total iterations against 24-48 for 20, at
+   * 0.73-1.77x the wall time of 20 (equal or faster at n = 1000). Degenerate costs (W1-like) may
+   * want more: the project notes measured N1 = 300 far better than 20 on a W1 density.
+   */
   warmupIterations?: number;
   /** At most this many Newton steps (default 300). */
   maxNewton?: number;
@@ -261,7 +267,7 @@ export function prepare(aIn: unknown, bIn: unknown, C: unknown, options: Sinkhor
   if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) throw new TypeError('signal must be an AbortSignal');
   const sns = options.sns ?? {};
   if (sns === null || typeof sns !== 'object') throw new TypeError('options.sns must be an object');
-  const warmup = positiveInt(sns.warmupIterations, 'sns.warmupIterations', 20);
+  const warmup = positiveInt(sns.warmupIterations, 'sns.warmupIterations', 8);
   const maxNewton = positiveInt(sns.maxNewton, 'sns.maxNewton', 300);
   const massDrop = positiveNumber(sns.massDrop, 'sns.massDrop', 1e-3, true);
   if (massDrop >= 1) throw new FormatError(`sns.massDrop must be below 1, got ${massDrop}`);

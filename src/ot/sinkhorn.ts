@@ -1,4 +1,5 @@
 import { activeBackend } from '../backend/select.js';
+import type { OtCost } from '../backend/types.js';
 import { AbortError } from '../errors.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import type { DenseMatrix } from '../formats/dense.js';
@@ -31,11 +32,7 @@ function* solve(p: Problem): Work<SinkhornResult> {
  * exact mass.
  */
 export function sinkhorn(a: ArrayLike<number>, b: ArrayLike<number>, C: DenseMatrix | CsrMatrix, options: SinkhornOptions): SinkhornResult {
-  const gen = solve(prepare(a, b, C, options));
-  for (;;) {
-    const step = gen.next();
-    if (step.done) return step.value;
-  }
+  return runSync(solve(prepare(a, b, C, options)));
 }
 
 /** How long the async solver computes before it gives the event loop a turn (ms). */
@@ -70,17 +67,61 @@ export interface SinkhornProblem {
   options?: SinkhornOptions;
 }
 
+function runSync<T>(gen: Work<T>): T {
+  for (;;) {
+    const step = gen.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** A problem the native batch can take: log-domain, dense cost, nothing to call back, some mass. */
+function batchable(p: Problem): boolean {
+  return p.method === 'log' && p.cost.kind === 'dense' && p.onIteration === undefined && p.signal === undefined && p.n > 0 && p.m > 0;
+}
+
 /**
- * Many (small) problems; results in the order of `problems`. Runs them one after another (the
- * native backend will run them in parallel, one per thread).
+ * Many (small) problems; results in the order of `problems`, each as `sinkhorn` would return it.
+ * On the native backend the log-domain problems with a dense cost (and no onIteration / signal)
+ * run in parallel, one problem per thread, each start to finish in C++ (the same iteration as
+ * src/ot/log.ts); the others, and every problem on the JS backend, run one after another.
  */
 export function sinkhornBatch(problems: readonly SinkhornProblem[], options: SinkhornOptions = {}): SinkhornResult[] {
   if (!Array.isArray(problems)) throw new TypeError('sinkhornBatch expects an array of { a, b, C, options? }');
-  const out: SinkhornResult[] = [];
+  const prepared: Problem[] = [];
   for (let k = 0; k < problems.length; k++) {
     const pr = problems[k];
     if (pr === null || typeof pr !== 'object') throw new TypeError(`problems[${k}] must be an object { a, b, C, options? }`);
-    out.push(sinkhorn(pr.a, pr.b, pr.C, { ...options, ...(pr.options ?? {}) }));
+    prepared.push(prepare(pr.a, pr.b, pr.C, { ...options, ...(pr.options ?? {}) }));
+  }
+  const out: SinkhornResult[] = new Array<SinkhornResult>(prepared.length);
+  const be = activeBackend();
+  const native = be.otLogSolveBatch ? prepared.map((p, k) => (batchable(p) ? k : -1)).filter((k) => k >= 0) : [];
+  if (native.length > 1 && be.otLogSolveBatch) {
+    const ctxs = native.map((k) => makeCtx(be, prepared[k]));
+    const outcomes = be.otLogSolveBatch(
+      ctxs.map((ctx) => ({
+        rows: ctx.n,
+        cols: ctx.m,
+        data: (ctx.C as Extract<OtCost, { kind: 'dense' }>).data,
+        a: ctx.a,
+        b: ctx.b,
+        eps: ctx.eps,
+        tol: ctx.p.tol,
+        maxIter: ctx.p.maxIter,
+        blockRows: ctx.blocks.length > 2 ? ctx.blocks[1] : ctx.n,
+        f: ctx.st.f,
+        g: ctx.st.g,
+      })),
+    );
+    for (let q = 0; q < native.length; q++) {
+      const ctx = ctxs[q];
+      ctx.st.iterations = outcomes[q].iterations;
+      ctx.st.history = Array.from(outcomes[q].history);
+      out[native[q]] = runSync(finish(ctx));
+    }
+  }
+  for (let k = 0; k < prepared.length; k++) {
+    if (out[k] === undefined) out[k] = runSync(solve(prepared[k]));
   }
   return out;
 }

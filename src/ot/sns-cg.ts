@@ -1,4 +1,5 @@
 import { backendFor } from '../backend/select.js';
+import type { Backend } from '../backend/types.js';
 import type { CsrMatrix } from '../formats/csr.js';
 
 /**
@@ -22,8 +23,10 @@ export function projectGauge(v: Float64Array, n: number): void {
  * maxIter steps, or when H stops being positive along a search direction (then x is what it has).
  * Products through the project's CSR SpMV. Returns the number of iterations.
  */
-export function pcg(H: CsrMatrix, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number {
+export function pcg(H: CsrMatrix, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number, solver?: Backend): number {
   const N = rhs.length;
+  // The native twin (native/kernels/ot_pcg.hpp) runs the whole loop in one call.
+  if (solver?.otPcg && H.values instanceof Float64Array) return solver.otPcg(H as typeof H & { values: Float64Array }, diag, rhs, x, rtol, maxIter);
   const be = backendFor(H.nnz + N);
   const dinv = new Float64Array(N);
   for (let i = 0; i < N; i++) dinv[i] = diag[i] > 0 ? 1 / diag[i] : 0;

@@ -1,4 +1,4 @@
-import type { OtCost } from '../backend/types.js';
+import type { Backend, OtCost } from '../backend/types.js';
 import { CsrMatrix } from '../formats/csr.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -41,9 +41,17 @@ function exponentCut(hi: Uint32Array, off: number, P: Float64Array, len: number,
  * dual is -H/eps). CSR of size n+m with sorted columns: row i holds (i, i) then (i, n+j) for kept
  * j; row n+j holds (n+j, i) for kept i then (n+j, n+j). O(n*m) integer work, no dense (n+m)^2.
  */
-export function sparsifiedHessian(C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): SparseHessian {
+export function sparsifiedHessian(C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, be?: Backend): SparseHessian {
   const n = C.rows;
   const m = C.cols;
+  if (C.kind === 'dense' && be?.otSparsify) {
+    // The native build of the same matrix (native/kernels/ot_hessian.hpp): same cut, same structure.
+    const h = be.otSparsify(n, m, P, r, c, massDrop);
+    const diag = new Float64Array(n + m);
+    diag.set(r, 0);
+    diag.set(c, n);
+    return { H: new CsrMatrix(n + m, n + m, h.rowPtr, h.colIdx, h.values, { validate: false }), diag, kept: h.kept };
+  }
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const hi = new Uint32Array(P.buffer, P.byteOffset, 2 * len);
   const off = LITTLE_ENDIAN ? 1 : 0;

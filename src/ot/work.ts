@@ -1,4 +1,5 @@
 import type { Backend, OtCost } from '../backend/types.js';
+import { otSumTrusted } from '../backend/js/ot.js';
 import { AbortError } from '../errors.js';
 import type { Problem } from './options.js';
 
@@ -30,7 +31,7 @@ export interface Ctx {
   /** eps * log(a), eps * log(b). */
   epsLogA: Float64Array;
   epsLogB: Float64Array;
-  /** Row block boundaries (about 64k stored entries a block). */
+  /** Row block boundaries (about 256k stored entries a block). */
   blocks: Int32Array;
   st: State;
   /** Scratch: row LSE (n), column LSE (m) and the streaming column state (m, m). */
@@ -40,7 +41,9 @@ export interface Ctx {
   colSum: Float64Array;
 }
 
-const BLOCK_ENTRIES = 1 << 16;
+// Big enough that the native kernels' thread fork/join per block is noise (~1 ms of exp work),
+// small enough that the async solver yields often.
+const BLOCK_ENTRIES = 1 << 18;
 
 function rowBlocks(C: OtCost): Int32Array {
   const bounds: number[] = [0];
@@ -104,21 +107,40 @@ export function record(ctx: Ctx, err: number, phase: 'sinkhorn' | 'newton'): voi
   checkAbort(ctx);
 }
 
-/** out[i] = eps * LSE_j((v_j - C_ij)/eps). */
-export function* lseRows(ctx: Ctx, v: Float64Array, out: Float64Array): Work<void> {
+/** out[i] = eps * LSE_j((v_j - C_ij)/eps); `guess` approximates out (one pass per row where it is good). */
+export function* lseRows(ctx: Ctx, v: Float64Array, out: Float64Array, guess: Float64Array | null = null): Work<void> {
   const B = ctx.blocks;
   for (let k = 0; k + 1 < B.length; k++) {
-    ctx.be.otLseRows(ctx.C, v, ctx.eps, out, B[k], B[k + 1]);
+    ctx.be.otLseRows(ctx.C, v, ctx.eps, out, B[k], B[k + 1], guess);
     yield;
   }
 }
 
-/** out[j] = eps * LSE_i((u_i - C_ij)/eps), streamed over row blocks. */
-export function* lseCols(ctx: Ctx, u: Float64Array, out: Float64Array): Work<void> {
+/**
+ * out[j] = eps * LSE_i((u_i - C_ij)/eps), streamed over row blocks. With `guess` (an estimate of
+ * out), one pass shifted by it; if any column's sum falls outside the trusted window, the exact
+ * two-pass streaming form runs for all columns.
+ */
+export function* lseCols(ctx: Ctx, u: Float64Array, out: Float64Array, guess: Float64Array | null = null): Work<void> {
   const { colMax, colSum, eps } = ctx;
+  const B = ctx.blocks;
+  if (guess) {
+    const inv = 1 / eps;
+    for (let j = 0; j < ctx.m; j++) colMax[j] = guess[j] * inv;
+    colSum.fill(0);
+    for (let k = 0; k + 1 < B.length; k++) {
+      ctx.be.otLseColsShifted(ctx.C, u, eps, colMax, colSum, B[k], B[k + 1]);
+      yield;
+    }
+    let trusted = true;
+    for (let j = 0; j < ctx.m && trusted; j++) trusted = otSumTrusted(colSum[j]);
+    if (trusted) {
+      for (let j = 0; j < ctx.m; j++) out[j] = guess[j] + eps * Math.log(colSum[j]);
+      return;
+    }
+  }
   colMax.fill(-Infinity);
   colSum.fill(0);
-  const B = ctx.blocks;
   for (let k = 0; k + 1 < B.length; k++) {
     ctx.be.otLseCols(ctx.C, u, eps, colMax, colSum, B[k], B[k + 1]);
     yield;

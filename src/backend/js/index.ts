@@ -11,7 +11,7 @@ import { colSumsCsr, diagonalCsr, normFrobeniusCsr, rowSumsCsr } from './reducti
 import { spgemmCsr } from './spgemm.js';
 import { spmmCsr, spmmCsrTransposed } from './spmm.js';
 import { spmvCsr, spmvCsrTransposed } from './spmv.js';
-import { otExpm1Dot, otKernelMatvec, otLseCols, otLseRows, otPlanPass } from './ot.js';
+import { otExpm1Dot, otKernelMatvec, otLseCols, otLseColsShifted, otLseRows, otPlanPass } from './ot.js';
 import { transposeCsr } from './transpose.js';
 
 /** The pure-TypeScript backend: the reference the native kernels are tested against. */
@@ -41,6 +41,7 @@ export const jsBackend: Backend = {
   ...jsAsync,
   otLseRows,
   otLseCols,
+  otLseColsShifted,
   otPlanPass,
   otExpm1Dot,
   otKernelMatvec,

@@ -5,14 +5,34 @@ import type { OtCost } from '../types.js';
 // when the problem was validated; an out-of-range index here reads undefined and gives NaN, never
 // an out-of-bounds access.
 
-/** out[i] = eps * LSE_j((v_j - C_ij)/eps): max pass then exp-sum pass over the row (kept in cache). */
-export function otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number): void {
+/**
+ * The window in which a guess-shifted exp-sum is trusted (native/kernels/ot_lse.hpp, kOtSumLow /
+ * kOtSumHigh): nothing overflowed, flushed terms are negligible, log(sum) adds little rounding.
+ */
+export function otSumTrusted(s: number): boolean {
+  return s >= 1e-100 && s <= 1e100;
+}
+
+/**
+ * out[i] = eps * LSE_j((v_j - C_ij)/eps). With a finite guess[i]: one pass with the guess as the
+ * shift, kept when the sum is trusted; otherwise a max pass then an exp-sum pass (row in cache).
+ */
+export function otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void {
   const inv = 1 / eps;
   if (C.kind === 'dense') {
     const m = C.cols;
     const d = C.data;
     for (let i = r0; i < r1; i++) {
       const base = i * m;
+      if (guess && m > 0 && Number.isFinite(guess[i])) {
+        const shift = guess[i] * inv;
+        let s = 0;
+        for (let j = 0; j < m; j++) s += Math.exp((v[j] - d[base + j]) * inv - shift);
+        if (otSumTrusted(s)) {
+          out[i] = guess[i] + eps * Math.log(s);
+          continue;
+        }
+      }
       let mx = -Infinity;
       for (let j = 0; j < m; j++) {
         const x = v[j] - d[base + j];
@@ -27,6 +47,15 @@ export function otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64A
     for (let i = r0; i < r1; i++) {
       const start = rowPtr[i];
       const end = rowPtr[i + 1];
+      if (guess && end > start && Number.isFinite(guess[i])) {
+        const shift = guess[i] * inv;
+        let s = 0;
+        for (let k = start; k < end; k++) s += Math.exp((v[colIdx[k]] - values[k]) * inv - shift);
+        if (otSumTrusted(s)) {
+          out[i] = guess[i] + eps * Math.log(s);
+          continue;
+        }
+      }
       let mx = -Infinity;
       for (let k = start; k < end; k++) {
         const x = v[colIdx[k]] - values[k];
@@ -35,6 +64,30 @@ export function otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64A
       let s = 0;
       for (let k = start; k < end; k++) s += Math.exp((v[colIdx[k]] - values[k] - mx) * inv);
       out[i] = end > start ? mx + eps * Math.log(s) : -Infinity;
+    }
+  }
+}
+
+/** colSum[j] += sum_i exp((u_i - C_ij)/eps - shift[j]) over rows [r0, r1), one pass in storage order. */
+export function otLseColsShifted(C: OtCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void {
+  const inv = 1 / eps;
+  if (C.kind === 'dense') {
+    const m = C.cols;
+    const d = C.data;
+    for (let i = r0; i < r1; i++) {
+      const base = i * m;
+      const ui = u[i];
+      for (let j = 0; j < m; j++) colSum[j] += Math.exp((ui - d[base + j]) * inv - shift[j]);
+    }
+  } else {
+    const { rowPtr, colIdx, values } = C;
+    for (let i = r0; i < r1; i++) {
+      const ui = u[i];
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) {
+        const j = colIdx[k];
+        colSum[j] += Math.exp((ui - values[k]) * inv - shift[j]);
+      }
     }
   }
 }
@@ -135,6 +188,30 @@ export function otPlanPass(
   stats[1] = ent;
 }
 
+const EM1_CUT = 0.34657359027997264; // ln2 / 2
+
+/**
+ * expm1(t) - t without cancellation: for |t| <= ln2/2 the Taylor polynomial t^2 (1/2! + ... + t^12/14!)
+ * (truncation < 2e-18 relative; the native kernels evaluate the same one), else Math.expm1(t) - t.
+ */
+export function otEm1MinusT(t: number): number {
+  if (!(Math.abs(t) <= EM1_CUT)) return Math.expm1(t) - t;
+  let p = 1 / 87178291200;
+  p = p * t + 1 / 6227020800;
+  p = p * t + 1 / 479001600;
+  p = p * t + 1 / 39916800;
+  p = p * t + 1 / 3628800;
+  p = p * t + 1 / 362880;
+  p = p * t + 1 / 40320;
+  p = p * t + 1 / 5040;
+  p = p * t + 1 / 720;
+  p = p * t + 1 / 120;
+  p = p * t + 1 / 24;
+  p = p * t + 1 / 6;
+  p = p * t + 0.5;
+  return p * (t * t);
+}
+
 export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number {
   let s = acc;
   if (C.kind === 'dense') {
@@ -144,10 +221,7 @@ export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Flo
       const di = df[i];
       for (let j = 0; j < m; j++) {
         const p = P[base + j];
-        if (p !== 0) {
-          const t = scale * (di + dg[j]);
-          s += p * (Math.expm1(t) - t);
-        }
+        if (p !== 0) s += p * otEm1MinusT(scale * (di + dg[j]));
       }
     }
   } else {
@@ -157,10 +231,7 @@ export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Flo
       const end = rowPtr[i + 1];
       for (let k = rowPtr[i]; k < end; k++) {
         const p = P[k];
-        if (p !== 0) {
-          const t = scale * (di + dg[colIdx[k]]);
-          s += p * (Math.expm1(t) - t);
-        }
+        if (p !== 0) s += p * otEm1MinusT(scale * (di + dg[colIdx[k]]));
       }
     }
   }

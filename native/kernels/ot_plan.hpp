@@ -1,0 +1,253 @@
+// Optimal-transport kernels of the Newton stage (SNS) and of scaling-form Sinkhorn, over a dense
+// row-major cost C (rows x cols, f64 or f32) and dense f64 plan / kernel arrays of the same shape:
+//   otPlanPass:      P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij,
+//                    colSums[j] += sum_i P_ij, stats[0] += sum P_ij C_ij, stats[1] += sum P_ij log P_ij,
+//                    P stored unless null
+//   otExpm1Dot:      *acc += sum_ij P_ij (expm1(t) - t), t = scale (df_i + dg_j)
+//   otKernelMatvec:  y_i = sum_j K_ij x_j, or y_j += sum_i K_ij x_i (transpose)
+// Threads: rows are cut into tasks by the input size only; a task writes partial column sums and
+// partial scalars into its own slot, and the slots are added in task order, so the bits do not
+// depend on the thread count (ot_rows.hpp).
+// Arguments >= kOtExpSafe (exp could overflow or leave the polynomial's range) take the scalar
+// std::exp / std::expm1 path for the whole vector, which is where the JS twins' Infinity comes from.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "ot_exp.hpp"
+#include "ot_rows.hpp"
+#include "parallel.hpp"
+#include "simd_level.hpp"
+#include "status.hpp"
+
+namespace sparse {
+
+constexpr double kOtExpSafe = 700.0;
+// expm1(t) - t is a Taylor polynomial for |t| <= kOtEm1Cut (no cancellation), exp(t) - (1 + t) beyond.
+constexpr double kOtEm1Cut = 0.34657359027997264;  // ln2 / 2
+
+// expm1(t) - t for |t| <= ln2/2: t^2 (1/2! + t/3! + ... + t^12/14!), truncation < 2e-18 relative.
+// The JS twin (otEm1MinusT in src/backend/js/ot.ts) evaluates the same polynomial.
+inline double otEm1PolyScalar(double t) {
+  double p = 1.0 / 87178291200.0;
+  p = p * t + 1.0 / 6227020800.0;
+  p = p * t + 1.0 / 479001600.0;
+  p = p * t + 1.0 / 39916800.0;
+  p = p * t + 1.0 / 3628800.0;
+  p = p * t + 1.0 / 362880.0;
+  p = p * t + 1.0 / 40320.0;
+  p = p * t + 1.0 / 5040.0;
+  p = p * t + 1.0 / 720.0;
+  p = p * t + 1.0 / 120.0;
+  p = p * t + 1.0 / 24.0;
+  p = p * t + 1.0 / 6.0;
+  p = p * t + 0.5;
+  return p * (t * t);
+}
+
+template <SimdLevel L>
+inline double otEm1MinusT(double t) {
+  if (std::fabs(t) <= kOtEm1Cut) return otEm1PolyScalar(t);
+  if (t >= kOtExpSafe) return std::expm1(t) - t;
+  return otExp1<L>(t) - (1.0 + t);
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+template <SimdLevel L>
+inline __m256d otEm1Poly4(__m256d t) {
+  __m256d p = _mm256_set1_pd(1.0 / 87178291200.0);
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 6227020800.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 479001600.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 39916800.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 3628800.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 362880.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 40320.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 5040.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 720.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 120.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 24.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(1.0 / 6.0));
+  p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(0.5));
+  return _mm256_mul_pd(p, _mm256_mul_pd(t, t));
+}
+#endif
+
+template <SimdLevel L, class T>
+inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, double inv, double* Prow, double* colPart,
+                      double& rowSum, double& cost, double& ent) {
+  int64_t j = 0;
+  double rs = 0, cs = 0, es = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    const __m256d vf = _mm256_set1_pd(fi), vi = _mm256_set1_pd(inv), safe = _mm256_set1_pd(kOtExpSafe);
+    const __m256d zero = _mm256_setzero_pd();
+    __m256d vr = zero, vc = zero, ve = zero;
+    for (; j + 4 <= cols; j += 4) {
+      const __m256d c = otLoad4<L, T>(row + j);
+      const __m256d t = _mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(vf, _mm256_loadu_pd(g + j)), c), vi);
+      if (_mm256_movemask_pd(_mm256_cmp_pd(t, safe, _CMP_GE_OQ)) != 0) break;  // the scalar loop takes over
+      const __m256d p = otExp4<L>(t);
+      vr = _mm256_add_pd(vr, p);
+      _mm256_storeu_pd(colPart + j, _mm256_add_pd(_mm256_loadu_pd(colPart + j), p));
+      vc = _mm256_fmadd_pd(p, c, vc);
+      // p = 0 contributes 0 (the JS twin skips it: 0 * -Infinity would be NaN).
+      ve = _mm256_add_pd(ve, _mm256_and_pd(_mm256_cmp_pd(p, zero, _CMP_GT_OQ), _mm256_mul_pd(p, t)));
+      if (Prow != nullptr) _mm256_storeu_pd(Prow + j, p);
+    }
+    alignas(32) double lr[4], lc[4], le[4];
+    _mm256_store_pd(lr, vr);
+    _mm256_store_pd(lc, vc);
+    _mm256_store_pd(le, ve);
+    rs = (lr[0] + lr[1]) + (lr[2] + lr[3]);
+    cs = (lc[0] + lc[1]) + (lc[2] + lc[3]);
+    es = (le[0] + le[1]) + (le[2] + le[3]);
+  }
+#endif
+  for (; j < cols; j++) {
+    const double c = static_cast<double>(row[j]);
+    const double t = (fi + g[j] - c) * inv;
+    const double p = t >= kOtExpSafe ? std::exp(t) : otExp1<L>(t);
+    rs += p;
+    colPart[j] += p;
+    cs += p * c;
+    if (p > 0) es += p * t;
+    if (Prow != nullptr) Prow[j] = p;
+  }
+  rowSum = rs;
+  cost += cs;
+  ent += es;
+}
+
+template <SimdLevel L, class T>
+Status otPlanPass(int64_t rows, int64_t cols, const T* C, const double* f, const double* g, double eps, double* P,
+                  double* rowSums, double* colSums, double* stats, int64_t r0, int64_t r1) {
+  (void)rows;
+  if (r1 <= r0) return Status::okay();
+  const double inv = 1.0 / eps;
+  const OtRowTasks rt(r0, r1, cols);
+  std::vector<double> colPart(static_cast<size_t>(rt.tasks * cols), 0.0);
+  std::vector<double> scal(static_cast<size_t>(2 * rt.tasks), 0.0);
+  parallelFor(rt.tasks, [&](int64_t t) {
+    double* part = colPart.data() + t * cols;
+    double cost = 0, ent = 0;
+    for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
+      otPlanRow<L, T>(C + i * cols, f[i], g, cols, inv, P == nullptr ? nullptr : P + i * cols, part, rowSums[i], cost,
+                      ent);
+    }
+    scal[2 * t] = cost;
+    scal[2 * t + 1] = ent;
+  });
+  for (int64_t t = 0; t < rt.tasks; t++) {
+    stats[0] += scal[2 * t];
+    stats[1] += scal[2 * t + 1];
+  }
+  otMergeColumnParts(colPart, rt.tasks, cols, colSums);
+  return Status::okay();
+}
+
+template <SimdLevel L>
+inline double otExpm1DotRow(const double* Prow, double di, const double* dg, int64_t cols, double scale) {
+  int64_t j = 0;
+  double s = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    const __m256d vd = _mm256_set1_pd(di), vs = _mm256_set1_pd(scale), zero = _mm256_setzero_pd();
+    const __m256d cut = _mm256_set1_pd(kOtEm1Cut), safe = _mm256_set1_pd(kOtExpSafe), one = _mm256_set1_pd(1.0);
+    const __m256d absMask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL));
+    __m256d acc = zero;
+    for (; j + 4 <= cols; j += 4) {
+      const __m256d p = _mm256_loadu_pd(Prow + j);
+      const __m256d t = _mm256_mul_pd(vs, _mm256_add_pd(vd, _mm256_loadu_pd(dg + j)));
+      const __m256d nz = _mm256_cmp_pd(p, zero, _CMP_NEQ_UQ);
+      // Every lane with p != 0 and a t the vector code cannot take (overflow, NaN) goes scalar.
+      if (_mm256_movemask_pd(_mm256_and_pd(nz, _mm256_cmp_pd(t, safe, _CMP_NLT_UQ))) != 0) break;
+      const __m256d small = _mm256_cmp_pd(_mm256_and_pd(t, absMask), cut, _CMP_LE_OQ);
+      const int sm = _mm256_movemask_pd(small);
+      __m256d e;
+      if (sm == 0xF) {
+        e = otEm1Poly4<L>(t);
+      } else {
+        const __m256d big = _mm256_sub_pd(otExp4<L>(t), _mm256_add_pd(one, t));
+        e = sm == 0 ? big : _mm256_blendv_pd(big, otEm1Poly4<L>(t), small);
+      }
+      acc = _mm256_add_pd(acc, _mm256_and_pd(nz, _mm256_mul_pd(p, e)));
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, acc);
+    s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
+#endif
+  for (; j < cols; j++) {
+    const double p = Prow[j];
+    if (p != 0) s += p * otEm1MinusT<L>(scale * (di + dg[j]));
+  }
+  return s;
+}
+
+template <SimdLevel L>
+Status otExpm1Dot(int64_t rows, int64_t cols, const double* P, const double* df, const double* dg, double scale,
+                  double* acc, int64_t r0, int64_t r1) {
+  (void)rows;
+  if (r1 <= r0) return Status::okay();
+  const OtRowTasks rt(r0, r1, cols);
+  std::vector<double> part(static_cast<size_t>(rt.tasks), 0.0);
+  parallelFor(rt.tasks, [&](int64_t t) {
+    double s = 0;
+    for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) s += otExpm1DotRow<L>(P + i * cols, df[i], dg, cols, scale);
+    part[static_cast<size_t>(t)] = s;
+  });
+  for (int64_t t = 0; t < rt.tasks; t++) *acc += part[static_cast<size_t>(t)];
+  return Status::okay();
+}
+
+template <SimdLevel L>
+Status otKernelMatvec(int64_t rows, int64_t cols, const double* K, const double* x, double* y, bool transpose,
+                      int64_t r0, int64_t r1) {
+  (void)rows;
+  if (r1 <= r0) return Status::okay();
+  if (!transpose) {
+    const OtRowTasks rt(r0, r1, cols);
+    parallelFor(rt.tasks, [&](int64_t t) {
+      for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
+        const double* row = K + i * cols;
+        int64_t j = 0;
+        double s = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+        if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+          __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+          for (; j + 8 <= cols; j += 8) {
+            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(x + j), s0);
+            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 4), _mm256_loadu_pd(x + j + 4), s1);
+          }
+          alignas(32) double lanes[4];
+          _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
+          s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+        }
+#endif
+        for (; j < cols; j++) s += row[j] * x[j];
+        y[i] = s;
+      }
+    });
+    return Status::okay();
+  }
+  otRowsIntoColumns(r0, r1, cols, y, [&](int64_t i, double* part) {
+    const double* row = K + i * cols;
+    const double xi = x[i];
+    int64_t j = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+    if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+      const __m256d vx = _mm256_set1_pd(xi);
+      for (; j + 4 <= cols; j += 4) {
+        _mm256_storeu_pd(part + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(part + j)));
+      }
+    }
+#endif
+    for (; j < cols; j++) part[j] += row[j] * xi;
+  });
+  return Status::okay();
+}
+
+}  // namespace sparse

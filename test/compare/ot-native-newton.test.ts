@@ -1,0 +1,296 @@
+// The optimal-transport kernels added for speed: guess-shifted log-sum-exp (rows, columns), and the
+// Newton stage / scaling-form passes (plan, expm1 line-search sum, kernel products). Native at every
+// SIMD level against the JS twins (1e-12 relative on f64), bits independent of the thread count,
+// typed errors on bad arguments. Skipped when the addon is not built.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsBackend } from '../../src/backend/js/index.js';
+import { otSumTrusted } from '../../src/backend/js/ot.js';
+import { loadNativeBackend } from '../../src/backend/native.js';
+import { nativeAvailable, setBackend } from '../../src/backend/select.js';
+import type { Backend, OtCost } from '../../src/backend/types.js';
+import { FormatError, ShapeError } from '../../src/index.js';
+import { pcg } from '../../src/ot/sns-cg.js';
+import { sparsifiedHessian } from '../../src/ot/sns-hessian.js';
+import { FC_SEED } from '../helpers/arbitraries.js';
+
+type NativeOt = { otPlanPassDense?: unknown };
+const load = loadNativeBackend();
+const control = load.control;
+const hasNative = nativeAvailable() && typeof (control as NativeOt | null)?.otPlanPassDense === 'function';
+const levels = control ? control.info().simdSupported : ['none'];
+const defaultLevel = control?.info().simd;
+const runs = { seed: FC_SEED, numRuns: 50 };
+
+function lcg(seed: number): () => number {
+  let s = seed + 1;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
+
+/** a and b agree to 1e-12 relative to `scale` (default |a|), or are the same non-finite value. */
+function close(a: number, b: number, scale = Math.abs(a), tiny = 0): void {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) {
+    expect(Number.isNaN(a) ? Number.isNaN(b) : Object.is(a, b)).toBe(true);
+    return;
+  }
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * scale + tiny);
+}
+
+const problem = fc
+  .record({
+    rows: fc.integer({ min: 1, max: 30 }),
+    cols: fc.integer({ min: 1, max: 70 }),
+    f32: fc.boolean(),
+    eps: fc.constantFrom(1, 0.1, 1e-3),
+    seed: fc.integer({ min: 0, max: 1e6 }),
+  })
+  .map(({ rows, cols, f32, eps, seed }) => {
+    const rnd = lcg(seed);
+    const data = f32 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+    for (let k = 0; k < data.length; k++) data[k] = rnd();
+    const u = Float64Array.from({ length: rows }, () => rnd() - 0.5);
+    const v = Float64Array.from({ length: cols }, () => rnd() - 0.5);
+    const C: OtCost = { kind: 'dense', rows, cols, data };
+    return { C, u, v, eps, rnd };
+  });
+
+function planOf(be: Backend, C: OtCost, f: Float64Array, g: Float64Array, eps: number, withP: boolean, cut: number) {
+  const P = withP ? new Float64Array(C.rows * C.cols) : null;
+  const r = new Float64Array(C.rows);
+  const c = new Float64Array(C.cols).fill(0.25);
+  const stats = Float64Array.from([1, -1]);
+  const k = Math.min(cut, C.rows);
+  be.otPlanPass(C, f, g, eps, P, r, c, stats, 0, k);
+  be.otPlanPass(C, f, g, eps, P, r, c, stats, k, C.rows);
+  return { P, r, c, stats };
+}
+
+describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD %s) and JS agree', (level) => {
+  beforeAll(() => control?.setSimd(level));
+  afterAll(() => {
+    if (defaultLevel) control?.setSimd(defaultLevel);
+    setBackend('auto');
+  });
+
+  it('row log-sum-exp with a guess: good, far-off and non-finite guesses', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0, 1, 50, -400, 600, NaN), ({ C, v, eps, rnd }, off) => {
+        const exact = new Float64Array(C.rows);
+        jsBackend.otLseRows(C, v, eps, exact, 0, C.rows);
+        // A guess off by `off` epsilons (plus noise): 0/1/50 take the one-pass branch, -400/600 the fallback.
+        const guess = exact.map((x) => x + eps * (off + rnd() - 0.5));
+        const a = new Float64Array(C.rows);
+        const b = new Float64Array(C.rows);
+        jsBackend.otLseRows(C, v, eps, a, 0, C.rows, guess);
+        native.otLseRows(C, v, eps, b, 0, C.rows, guess);
+        for (let i = 0; i < C.rows; i++) {
+          close(a[i], b[i], Math.abs(a[i]) + eps);
+          close(exact[i], a[i], Math.abs(exact[i]) + 1e3 * eps);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('shifted column exp-sums, streamed over row blocks', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.integer({ min: 1, max: 30 }), ({ C, u, eps, rnd }, cut) => {
+        const shift = Float64Array.from({ length: C.cols }, () => (rnd() - 0.5) / eps);
+        const run = (be: Backend): Float64Array => {
+          const sum = new Float64Array(C.cols);
+          const k = Math.min(cut, C.rows);
+          be.otLseColsShifted(C, u, eps, shift, sum, 0, k);
+          be.otLseColsShifted(C, u, eps, shift, sum, k, C.rows);
+          return sum;
+        };
+        const a = run(jsBackend);
+        const b = run(native);
+        // Sums outside the trusted window only have to be untrusted on both sides (native clamps
+        // overflowing exponents at 709, JS gives Infinity); the caller then recomputes exactly.
+        for (let j = 0; j < C.cols; j++) {
+          if (otSumTrusted(a[j])) close(a[j], b[j]);
+          else expect(otSumTrusted(b[j])).toBe(false);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('plan pass: P, row and column sums, <C,P> and sum P log P (overflowing entries included)', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.boolean(), fc.integer({ min: 1, max: 30 }), ({ C, u, v, eps }, withP, cut) => {
+        const a = planOf(jsBackend, C, u, v, eps, withP, cut);
+        const b = planOf(native, C, u, v, eps, withP, cut);
+        const full = planOf(jsBackend, C, u, v, eps, true, cut).P!;
+        let entMag = 1;
+        const d = (C as Extract<OtCost, { kind: 'dense' }>).data;
+        for (let i = 0; i < C.rows; i++) {
+          for (let j = 0; j < C.cols; j++) entMag += Math.abs(full[i * C.cols + j] * ((u[i] + v[j] - d[i * C.cols + j]) / eps));
+        }
+        // Entries below e^-708 are 0 natively and subnormal in JS: absolute slack 1e-300.
+        for (let i = 0; i < C.rows; i++) close(a.r[i], b.r[i], Math.abs(a.r[i]), 1e-300);
+        for (let j = 0; j < C.cols; j++) close(a.c[j], b.c[j], Math.abs(a.c[j]), 1e-300);
+        close(a.stats[0], b.stats[0], Math.abs(a.stats[0]), 1e-300);
+        close(a.stats[1], b.stats[1], entMag);
+        if (withP) for (let k = 0; k < a.P!.length; k++) close(a.P![k], b.P![k], Math.abs(a.P![k]), 1e-300);
+      }),
+      runs,
+    );
+  });
+
+  it('expm1 line-search sum, from tiny steps (no cancellation) to overflowing ones', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(1e-9, 1e-3, 0.3, 1, 30, 3000), ({ C, u, v, rnd }, scale) => {
+        const P = Float64Array.from({ length: C.rows * C.cols }, () => (rnd() < 0.2 ? 0 : rnd()));
+        const cut = 1 + Math.floor(rnd() * C.rows);
+        const run = (be: Backend): number => {
+          const k = Math.min(cut, C.rows);
+          return be.otExpm1Dot(C, P, u, v, scale, be.otExpm1Dot(C, P, u, v, scale, 0.5, 0, k), k, C.rows);
+        };
+        close(run(jsBackend), run(native));
+      }),
+      runs,
+    );
+  });
+
+  it('kernel products K x and K^T x', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.boolean(), ({ C, rnd }, transpose) => {
+        const K: OtCost = { kind: 'dense', rows: C.rows, cols: C.cols, data: Float64Array.from({ length: C.rows * C.cols }, rnd) };
+        const x = Float64Array.from({ length: transpose ? C.rows : C.cols }, rnd);
+        const y0 = Float64Array.from({ length: transpose ? C.cols : C.rows }, rnd);
+        const run = (be: Backend): Float64Array => {
+          const y = y0.slice();
+          const k = Math.min(1 + Math.floor(C.rows / 2), C.rows);
+          be.otKernelMatvec(K, x, y, transpose, 0, k);
+          be.otKernelMatvec(K, x, y, transpose, k, C.rows);
+          return y;
+        };
+        const a = run(jsBackend);
+        const b = run(native);
+        for (let k = 0; k < a.length; k++) close(a[k], b[k]);
+      }),
+      runs,
+    );
+  });
+});
+
+describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
+  it('same kept set, structure and values, for every drop share', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0, 1e-9, 1e-3, 0.1, 0.9, 1), ({ C, u, v, eps }, massDrop) => {
+        const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
+        // Exact zeros and ties (equal values are kept or dropped together).
+        P![0] = 0;
+        if (P!.length > 3) P![3] = P![1];
+        const js = sparsifiedHessian(C, P!, r, c, massDrop);
+        const nat = sparsifiedHessian(C, P!, r, c, massDrop, native);
+        expect(nat.kept).toBe(js.kept);
+        expect(Array.from(nat.H.rowPtr)).toEqual(Array.from(js.H.rowPtr));
+        expect(Array.from(nat.H.colIdx)).toEqual(Array.from(js.H.colIdx));
+        expect(Array.from(nat.H.values)).toEqual(Array.from(js.H.values));
+        expect(Array.from(nat.diag)).toEqual(Array.from(js.diag));
+      }),
+      runs,
+    );
+  });
+
+  it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(1e-3, 0.1), fc.constantFrom(1e-3, 1e-10), ({ C, u, v, eps, rnd }, massDrop, rtol) => {
+        const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
+        const { H, diag } = sparsifiedHessian(C, P!, r, c, massDrop);
+        const N = C.rows + C.cols;
+        const rhs = Float64Array.from({ length: N }, () => rnd() - 0.5);
+        const xj = new Float64Array(N);
+        const xn = new Float64Array(N);
+        setBackend('js');
+        const itJs = pcg(H, diag, rhs, xj, rtol, 10 * N);
+        setBackend('auto');
+        const itNative = pcg(H, diag, rhs, xn, rtol, 10 * N, native);
+        expect(itNative).toBe(itJs);
+        expect(Buffer.from(xn.buffer).equals(Buffer.from(xj.buffer))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('bad arguments raise typed errors', () => {
+    const native = load.backend!;
+    const f3 = new Float64Array(3);
+    const H = { rows: 3, rowPtr: Int32Array.from([0, 1, 2, 3]), colIdx: Int32Array.from([0, 1, 2]), values: Float64Array.from([1, 1, 1]) };
+    expect(native.otPcg!(H, Float64Array.from([1, 1, 1]), Float64Array.from([1, 2, 3]), f3, 1e-12, 10)).toBe(1);
+    expect(Array.from(f3)).toEqual([1, 2, 3]);
+    expect(() => native.otPcg!({ ...H, colIdx: Int32Array.from([0, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
+    expect(() => native.otPcg!({ ...H, rowPtr: Int32Array.from([0, 2, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
+    expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
+    expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1)).toThrow(TypeError);
+  });
+});
+
+describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count', () => {
+  it('every dense OT kernel gives the same bits on 1, 2 and 3 threads', () => {
+    const native = load.backend!;
+    const before = control!.getThreads();
+    const rows = 157;
+    const cols = 1303;
+    const rnd = lcg(7);
+    const C: OtCost = { kind: 'dense', rows, cols, data: Float64Array.from({ length: rows * cols }, rnd) };
+    const f = Float64Array.from({ length: rows }, () => rnd() * 0.01 - 0.005);
+    const g = Float64Array.from({ length: cols }, () => rnd() * 0.01 - 0.005);
+    const eps = 0.05;
+    const outputs = (): Float64Array[] => {
+      const lse = new Float64Array(rows);
+      const guess = new Float64Array(rows).fill(-0.01);
+      native.otLseRows(C, g, eps, lse, 0, rows, guess);
+      const colSum = new Float64Array(cols);
+      native.otLseColsShifted(C, f, eps, new Float64Array(cols), colSum, 0, rows);
+      const plan = planOf(native, C, f, g, eps, true, 50);
+      const dot = native.otExpm1Dot(C, plan.P!, f, g, 3, 0, 0, rows);
+      const y = new Float64Array(cols);
+      native.otKernelMatvec({ ...C, data: plan.P! } as OtCost, f, y, true, 0, rows);
+      const z = new Float64Array(rows);
+      native.otKernelMatvec({ ...C, data: plan.P! } as OtCost, g, z, false, 0, rows);
+      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z];
+    };
+    try {
+      control!.setThreads(1);
+      const one = outputs();
+      for (const t of [2, 3]) {
+        control!.setThreads(t);
+        const many = outputs();
+        for (let k = 0; k < one.length; k++) expect(Buffer.from(many[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+      }
+    } finally {
+      control!.setThreads(before);
+    }
+  });
+
+  it('bad arguments raise typed errors, never crash', () => {
+    const native = load.backend!;
+    const C: OtCost = { kind: 'dense', rows: 3, cols: 4, data: new Float64Array(12) };
+    const f3 = new Float64Array(3);
+    const f4 = new Float64Array(4);
+    expect(() => native.otLseRows(C, f4, 0.1, f3, 0, 3, new Float64Array(2))).toThrow(ShapeError);
+    expect(() => native.otLseColsShifted(C, f3, 0.1, new Float64Array(3), f4, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otPlanPass(C, f3, f4, 0.1, new Float64Array(11), f3, f4, new Float64Array(2), 0, 3)).toThrow(ShapeError);
+    expect(() => native.otPlanPass(C, f3, f4, 0.1, null, f3, f4, new Float64Array(1), 0, 3)).toThrow(ShapeError);
+    expect(() => native.otPlanPass(C, f3, f4, 0.1, null, f3, f4, new Float64Array(2), 2, 5)).toThrow(ShapeError);
+    expect(() => native.otExpm1Dot(C, new Float64Array(12), f3, f3, 1, 0, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otKernelMatvec(C, f3, f3, false, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otKernelMatvec(C, f3, f3, true, 0, 3)).toThrow(ShapeError);
+  });
+});
