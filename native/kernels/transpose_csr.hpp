@@ -18,6 +18,32 @@
 
 namespace sparse {
 
+// Counts the entries of rows [b, e) into c[key(column)], checking the structure on the way (the
+// check of validateCsr, fused so the column indices are read once): false at the first problem.
+template <SimdLevel L, class T, class C, class Key>
+bool countChecked(const CsrView<T>& A, int64_t b, int64_t e, C* c, Key key) {
+  int64_t start = A.rowPtr[b];
+  if (start < 0 || start > A.colIdxLen) return false;
+  for (int64_t i = b; i < e; i++) {
+    const int64_t end = A.rowPtr[i + 1];
+    if (end < start || end > A.colIdxLen) return false;
+    for (int64_t k = start; k < end; k++) {
+      const int32_t j = A.colIdx[k];
+      if (outOfRange(j, A.cols)) return false;
+      c[key(j)]++;
+    }
+    start = end;
+  }
+  return true;
+}
+
+// The first structure error, for a matrix countChecked refused.
+template <SimdLevel L, class T>
+Status structureError(const CsrView<T>& A) {
+  Status s = validateCsr(A);
+  return s.ok() ? Status::format("the CSR structure is invalid") : s;
+}
+
 // True when the rows' columns stay near the diagonal, so the direct scatter writes within a cache-
 // sized window of the output. Looks at up to 1024 rows spread over the matrix.
 template <SimdLevel L, class T>
@@ -31,7 +57,10 @@ bool transposeIsLocal(const CsrView<T>& A) {
   for (int64_t s = 0; s < samples; s++) {
     const int64_t i = (rows * s) / samples;
     const int64_t diag = (i * cols) / rows;
-    for (int64_t k = A.rowPtr[i]; k < A.rowPtr[i + 1]; k++) {
+    // Not validated yet: read only inside colIdx.
+    const int64_t kb = A.rowPtr[i] < 0 ? 0 : A.rowPtr[i];
+    const int64_t ke = A.rowPtr[i + 1] < A.colIdxLen ? A.rowPtr[i + 1] : A.colIdxLen;
+    for (int64_t k = kb; k < ke; k++) {
       const int64_t d = A.colIdx[k] - diag;
       far += (d < 0 ? -d : d) * bytesPerCol > (int64_t{1} << 20);
       seen++;
@@ -48,7 +77,7 @@ Status transposeDirect(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T*
   P = P < cap ? P : (cap < 1 ? 1 : cap);
   if (P == 1) {
     for (int64_t j = 0; j <= cols; j++) rowPtr[j] = 0;
-    for (int64_t k = 0; k < nnz; k++) rowPtr[A.colIdx[k] + 1]++;
+    if (!countChecked<L>(A, 0, A.rows, rowPtr + 1, [](int32_t j) { return j; })) return structureError<L>(A);
     for (int64_t j = 0; j < cols; j++) rowPtr[j + 1] += rowPtr[j];
     Buf<int32_t> next;
     if (!next.allocate(cols)) return Status::noMemory("the transpose workspace");
@@ -66,12 +95,13 @@ Status transposeDirect(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T*
   Buf<int32_t> cnt;
   if (!bounds.allocate(P + 1) || !cnt.allocate(P * cols)) return Status::noMemory("the transpose workspace");
   splitRowsByWork(A.rowPtr, A.rows, P, bounds.data());
+  std::atomic<bool> bad{false};
   parallelFor(P, [&](int64_t p) {
     int32_t* c = cnt.data() + p * cols;
     for (int64_t j = 0; j < cols; j++) c[j] = 0;
-    const int64_t kb = A.rowPtr[bounds[p]], ke = A.rowPtr[bounds[p + 1]];
-    for (int64_t k = kb; k < ke; k++) c[A.colIdx[k]]++;
+    if (!countChecked<L>(A, bounds[p], bounds[p + 1], c, [](int32_t j) { return j; })) bad.store(true);
   });
+  if (bad.load()) return structureError<L>(A);
   // Column totals, then the global prefix (serial over cols), then each part's offsets.
   const int64_t chunks = partsFor(cols * P, int64_t{1} << 16);
   parallelFor(chunks, [&](int64_t c) {
@@ -115,12 +145,13 @@ Status transposeBuckets(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T
     return Status::noMemory("the transpose workspace");
   }
   splitRowsByWork(A.rowPtr, A.rows, P, bounds.data());
+  std::atomic<bool> bad{false};
   parallelFor(P, [&](int64_t p) {
     int64_t* c = cnt.data() + p * B;
     for (int64_t b = 0; b < B; b++) c[b] = 0;
-    const int64_t kb = A.rowPtr[bounds[p]], ke = A.rowPtr[bounds[p + 1]];
-    for (int64_t k = kb; k < ke; k++) c[A.colIdx[k] >> shift]++;
+    if (!countChecked<L>(A, bounds[p], bounds[p + 1], c, [shift](int32_t j) { return j >> shift; })) bad.store(true);
   });
+  if (bad.load()) return structureError<L>(A);
   int64_t total = 0;
   for (int64_t b = 0; b < B; b++) {
     start[b] = total;
@@ -192,8 +223,10 @@ Status transposeBuckets(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T
 
 template <SimdLevel L, class T>
 Status transpose(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T* values) {
-  Status s = validateCsrParallel<L>(A);
+  // The structure is checked by the counting passes; before them only what sizes the work.
+  Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
+  if (A.nnz() < 0) return structureError<L>(A);
   const int forced = transposeWay();
   const bool direct = forced == 1 || (forced != 2 && transposeIsLocal<L>(A));
   return direct ? transposeDirect<L>(A, rowPtr, colIdx, values) : transposeBuckets<L>(A, rowPtr, colIdx, values);
