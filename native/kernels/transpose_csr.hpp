@@ -78,10 +78,15 @@ Status transposeDirect(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T*
   if (P == 1) {
     for (int64_t j = 0; j <= cols; j++) rowPtr[j] = 0;
     if (!countChecked<L>(A, 0, A.rows, rowPtr + 1, [](int32_t j) { return j; })) return structureError<L>(A);
-    for (int64_t j = 0; j < cols; j++) rowPtr[j + 1] += rowPtr[j];
-    Buf<int32_t> next;
-    if (!next.allocate(cols)) return Status::noMemory("the transpose workspace");
-    for (int64_t j = 0; j < cols; j++) next[j] = rowPtr[j];
+    // rowPtr[j + 1] becomes column j's start and serves as its cursor: after the scatter it is
+    // column j's end, the finished row pointer (no cursor array to allocate and fill).
+    int32_t sum = 0;
+    for (int64_t j = 0; j < cols; j++) {
+      const int32_t c = rowPtr[j + 1];
+      rowPtr[j + 1] = sum;
+      sum += c;
+    }
+    int32_t* next = rowPtr + 1;
     for (int64_t i = 0; i < A.rows; i++) {
       for (int64_t k = A.rowPtr[i]; k < A.rowPtr[i + 1]; k++) {
         const int32_t dst = next[A.colIdx[k]]++;
