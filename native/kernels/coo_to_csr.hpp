@@ -3,16 +3,19 @@
 // cooToCsrSymbolic does all the work into `work` and fills rowPtr (rows + 1 entries);
 // cooToCsrNumeric copies the nnz = rowPtr[rows] compacted entries into the caller's arrays.
 //
-// Parallel: the entries are cut into P chunks (P from the input alone); each chunk checks its
-// entries (the first bad entry overall is reported, row before column, as in the twin) and counts
-// its rows; chunk offsets per row make the scatter stable, i.e. identical to the serial one. Each
-// row is then sorted by column with a stable sort, so duplicates stay in insertion order and are
-// summed in exactly the twin's order.
+// Two-level, so that no pass scatters into millions of rows at once (a cache and TLB miss a write):
+// the entries are cut into P chunks (one a thread: any cut gives the same stable order); each chunk
+// checks its entries (the first bad entry overall is reported, row before column, as in the twin)
+// and counts them per bucket of 2^shift rows; chunk offsets per bucket make the scatter into the
+// buckets stable. Each bucket is then counting-sorted by row in cache, and each row sorted by
+// column with a stable sort, so duplicates stay in insertion order and are summed in exactly the
+// twin's order; the compacted rows are written back at the start of their bucket.
 #pragma once
 
 #include "csr_view.hpp"
 #include "par_csr.hpp"
 #include "status.hpp"
+#include "transpose_csr.hpp"
 #include "workspace.hpp"
 
 namespace sparse {
@@ -70,15 +73,17 @@ Status cooToCsrSymbolic(int64_t rows, int64_t cols, const int32_t* ri, int64_t r
     return Status::format("coordinate arrays differ in length (" + num(riLen) + ", " + num(ciLen) + ", " +
                           num(valsLen) + ")");
   }
-  int64_t P = partsFor(n, int64_t{1} << 16);
-  const int64_t cap = (n / 2 + 65536) / (rows + 1);
-  P = P < cap ? P : (cap < 1 ? 1 : cap);
-  P = P < 64 ? P : 64;
+  const int shift = bucketShift(rows, n);
+  const int64_t width = int64_t{1} << shift;
+  const int64_t B = (rows + width - 1) >> shift;
+  const int64_t P = countingParts(n);
+  work.shift = shift;
   Buf<int64_t> cnt, firstBad;
-  if (!cnt.allocate(P * (rows + 1)) || !firstBad.allocate(P)) return Status::noMemory("the COO conversion workspace");
+  Buf<uint16_t> low;  // each entry's row within its bucket
+  if (!cnt.allocate(P * B) || !firstBad.allocate(P) || !low.allocate(n)) return Status::noMemory("the COO conversion workspace");
   if (!work.bucketCol.allocateBytes(static_cast<size_t>(n) * sizeof(int32_t)) ||
       !work.bucketVal.allocateBytes(static_cast<size_t>(n) * sizeof(Acc)) ||
-      !work.bucketStart.allocateBytes(static_cast<size_t>(rows + 1) * sizeof(int64_t))) {
+      !work.bucketStart.allocateBytes(static_cast<size_t>(B + 1) * sizeof(int64_t))) {
     return Status::noMemory("the COO conversion workspace");
   }
   int32_t* bc = static_cast<int32_t*>(work.bucketCol.data());
@@ -86,15 +91,15 @@ Status cooToCsrSymbolic(int64_t rows, int64_t cols, const int32_t* ri, int64_t r
   int64_t* start = static_cast<int64_t*>(work.bucketStart.data());
   // Check and count per chunk.
   parallelFor(P, [&](int64_t p) {
-    int64_t* c = cnt.data() + p * (rows + 1);
-    for (int64_t i = 0; i <= rows; i++) c[i] = 0;
+    int64_t* c = cnt.data() + p * B;
+    for (int64_t b = 0; b < B; b++) c[b] = 0;
     firstBad[p] = -1;
     for (int64_t t = (n * p) / P, e = (n * (p + 1)) / P; t < e; t++) {
       if (outOfRange(ri[t], rows) || outOfRange(ci[t], cols)) {
         firstBad[p] = t;
         return;
       }
-      c[ri[t]]++;
+      c[ri[t] >> shift]++;
     }
   });
   for (int64_t p = 0; p < P; p++) {
@@ -105,62 +110,83 @@ Status cooToCsrSymbolic(int64_t rows, int64_t cols, const int32_t* ri, int64_t r
     }
     return Status::format("column index " + num(ci[t]) + " at entry " + num(t) + " is out of range [0, " + num(cols) + ")");
   }
-  // Row starts, then each chunk's cursor per row: start[i] + counts of the chunks before it.
-  const int64_t rchunks = partsFor(rows * P, int64_t{1} << 16);
-  parallelFor(rchunks, [&](int64_t c) {
-    for (int64_t i = (rows * c) / rchunks, e = (rows * (c + 1)) / rchunks; i < e; i++) {
-      int64_t t = 0;
-      for (int64_t p = 0; p < P; p++) {
-        const int64_t v = cnt[p * (rows + 1) + i];
-        cnt[p * (rows + 1) + i] = t;
-        t += v;
-      }
-      start[i + 1] = t;
+  int64_t total = 0;
+  for (int64_t b = 0; b < B; b++) {
+    start[b] = total;
+    for (int64_t p = 0; p < P; p++) {
+      const int64_t v = cnt[p * B + b];
+      cnt[p * B + b] = total;
+      total += v;
     }
-  });
-  start[0] = 0;
-  for (int64_t i = 0; i < rows; i++) start[i + 1] += start[i];
+  }
+  start[B] = total;
+  const int32_t mask = static_cast<int32_t>(width - 1);
   parallelFor(P, [&](int64_t p) {
-    int64_t* cur = cnt.data() + p * (rows + 1);
-    for (int64_t i = 0; i < rows; i++) cur[i] += start[i];
+    int64_t* cur = cnt.data() + p * B;
     for (int64_t t = (n * p) / P, e = (n * (p + 1)) / P; t < e; t++) {
-      const int64_t dst = cur[ri[t]]++;
+      const int32_t r = ri[t];
+      const int64_t dst = cur[r >> shift]++;
+      low[dst] = static_cast<uint16_t>(r & mask);
       bc[dst] = ci[t];
       bv[dst] = static_cast<Acc>(vals[t]);
     }
   });
-  // Sort and compact each row in place; its length goes to rowPtr[i + 1], then the prefix.
-  const int64_t parts = partsFor(n + rows, int64_t{1} << 15);
-  Buf<int64_t> bounds;
-  if (!bounds.allocate(parts + 1)) return Status::noMemory("the COO conversion workspace");
-  splitByPrefix(start, rows, parts, bounds.data());
+  // Per bucket: rows apart in cache, each row sorted and compacted back to the bucket's start;
+  // each row's compacted length goes to rowPtr[i + 1], then the prefix.
+  const int64_t tasks0 = partsFor(n + rows, int64_t{1} << 17, 256);
+  const int64_t tasks = tasks0 < B ? tasks0 : (B < 1 ? 1 : B);
+  Buf<int64_t> tb;
+  if (!tb.allocate(tasks + 1)) return Status::noMemory("the COO conversion workspace");
+  splitByPrefix(start, B, tasks, tb.data());
   std::atomic<bool> noMem{false};
-  parallelFor(parts, [&](int64_t p) {
+  parallelFor(tasks, [&](int64_t task) {
     int64_t longest = 0;
-    for (int64_t i = bounds[p]; i < bounds[p + 1]; i++) {
-      longest = start[i + 1] - start[i] > longest ? start[i + 1] - start[i] : longest;
-    }
-    Buf<int32_t> tc;
-    Buf<Acc> tv;
-    if (longest > 32 && (!tc.allocate(longest) || !tv.allocate(longest))) {
+    for (int64_t b = tb[task]; b < tb[task + 1]; b++) longest = start[b + 1] - start[b] > longest ? start[b + 1] - start[b] : longest;
+    Buf<int32_t> lc, count, tc;
+    Buf<Acc> lv, tv;
+    if (!lc.allocate(longest) || !lv.allocate(longest) || !count.allocate(width + 1)) {
       noMem.store(true);
       return;
     }
-    for (int64_t i = bounds[p]; i < bounds[p + 1]; i++) {
-      const int64_t s = start[i], m = start[i + 1] - s;
-      int32_t* c = bc + s;
-      Acc* v = bv + s;
-      stableSortByCol<L>(c, v, m, tc.data(), tv.data());
-      int64_t w = 0;
-      for (int64_t t = 0; t < m; t++) {
-        if (w > 0 && c[w - 1] == c[t]) {
-          v[w - 1] += v[t];
-        } else {
-          c[w] = c[t];
-          v[w++] = v[t];
-        }
+    bool haveTmp = false;
+    int32_t* c = count.data();
+    for (int64_t b = tb[task]; b < tb[task + 1]; b++) {
+      const int64_t s = start[b], m = start[b + 1] - s;
+      const int64_t r0 = b << shift, w = rows - r0 < width ? rows - r0 : width;
+      for (int64_t q = 0; q <= w; q++) c[q] = 0;
+      for (int64_t e = 0; e < m; e++) c[low[s + e] + 1]++;
+      for (int64_t q = 0; q < w; q++) c[q + 1] += c[q];
+      for (int64_t e = 0; e < m; e++) {
+        const int32_t d = c[low[s + e]]++;
+        lc[d] = bc[s + e];
+        lv[d] = bv[s + e];
       }
-      rowPtr[i + 1] = static_cast<int32_t>(w);
+      // Now c[q] is where row q ends in lc/lv.
+      int64_t out = s, rs = 0;
+      for (int64_t q = 0; q < w; q++) {
+        const int64_t re = c[q], len = re - rs;
+        int32_t* rc = lc.data() + rs;
+        Acc* rv = lv.data() + rs;
+        if (len > 32 && !haveTmp) {
+          if (!tc.allocate(longest) || !tv.allocate(longest)) {
+            noMem.store(true);
+            return;
+          }
+          haveTmp = true;
+        }
+        stableSortByCol<L>(rc, rv, len, tc.data(), tv.data());
+        const int64_t first = out;
+        for (int64_t e = 0; e < len; e++) {
+          if (out > first && bc[out - 1] == rc[e]) {
+            bv[out - 1] += rv[e];
+          } else {
+            bc[out] = rc[e];
+            bv[out++] = rv[e];
+          }
+        }
+        rowPtr[r0 + q + 1] = static_cast<int32_t>(out - first);
+        rs = re;
+      }
     }
   });
   if (noMem.load()) return Status::noMemory("the COO conversion workspace");
@@ -174,21 +200,27 @@ void cooToCsrNumeric(const CooToCsrWork& work, int64_t rows, const int32_t* rowP
   const int32_t* bc = static_cast<const int32_t*>(work.bucketCol.data());
   const Acc* bv = static_cast<const Acc*>(work.bucketVal.data());
   const int64_t* start = static_cast<const int64_t*>(work.bucketStart.data());
-  const int64_t parts = partsFor(rowPtr[rows] + rows, int64_t{1} << 15);
-  auto copy = [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) {
-      const int64_t s = start[i];
-      for (int64_t t = rowPtr[i]; t < rowPtr[i + 1]; t++) {
-        colIdx[t] = bc[s + t - rowPtr[i]];
-        values[t] = static_cast<T>(bv[s + t - rowPtr[i]]);
+  const int shift = work.shift;
+  const int64_t width = int64_t{1} << shift;
+  const int64_t B = (rows + width - 1) >> shift;
+  const int64_t parts = partsFor(rowPtr[rows] + rows, int64_t{1} << 16);
+  auto copy = [&](int64_t bb, int64_t be) {
+    for (int64_t b = bb; b < be; b++) {
+      const int64_t r1 = (b + 1) << shift;
+      const int64_t o0 = rowPtr[b << shift], o1 = rowPtr[r1 < rows ? r1 : rows];
+      const int32_t* sc = bc + start[b];
+      const Acc* sv = bv + start[b];
+      for (int64_t t = 0; t < o1 - o0; t++) {
+        colIdx[o0 + t] = sc[t];
+        values[o0 + t] = static_cast<T>(sv[t]);
       }
     }
   };
-  if (parts == 1) {
-    copy(0, rows);
+  if (parts == 1 || B <= 1) {
+    copy(0, B);
     return;
   }
-  parallelFor(parts, [&](int64_t p) { copy((rows * p) / parts, (rows * (p + 1)) / parts); });
+  parallelFor(parts, [&](int64_t p) { copy((B * p) / parts, (B * (p + 1)) / parts); });
 }
 
 }  // namespace sparse

@@ -59,12 +59,13 @@ class Buf {
   Scratch s_;
 };
 
-// COO -> CSR workspace between the symbolic and the numeric phase: the entries bucketed by row,
-// each row compacted (sorted, duplicates summed) at the start of its bucket.
+// COO -> CSR workspace between the symbolic and the numeric phase: the entries bucketed by blocks
+// of 2^shift rows, each block's rows compacted (sorted, duplicates summed) at its bucket's start.
 struct CooToCsrWork {
-  Scratch bucketCol;   // int32_t[n]
-  Scratch bucketVal;   // double[n]
-  Scratch bucketStart; // int64_t[rows + 1]: where row i's bucket starts
+  Scratch bucketCol;    // int32_t[n]
+  Scratch bucketVal;    // double[n]
+  Scratch bucketStart;  // int64_t[buckets + 1]: where each bucket starts
+  int shift = 0;        // rows per bucket = 2^shift
 };
 
 inline Status notCanonical(const char* which, int64_t i) {
@@ -98,6 +99,44 @@ inline void splitRowsByWork(const int32_t* rowPtr, int64_t rows, int64_t parts, 
 // Task count for a CSR pass of nnz + rows units (a function of the input alone).
 inline int64_t csrParts(int64_t rows, int64_t nnz, int64_t grain = int64_t{1} << 15) {
   return partsFor(nnz + rows, grain);
+}
+
+}  // namespace sparse
+
+namespace sparse {
+
+// Cursor parts for the exact counting sorts: one a thread, fewer for small inputs.
+inline int64_t countingParts(int64_t work) {
+  const int64_t byWork = partsFor(work, int64_t{1} << 16);
+  const int64_t threads = maxThreads();
+  return byWork < threads ? byWork : threads;
+}
+
+// Bucket width for the two-level sorts (transpose, COO -> CSR), as a shift: buckets of about
+// `target` entries (they are sorted in cache), at most 64k keys wide (16-bit offsets), at most
+// 64k buckets unless the keys run past 2^32.
+inline int bucketShift(int64_t keys, int64_t entries, int64_t target = int64_t{1} << 15) {
+  static const int64_t forced = [] {
+    const char* e = std::getenv("SPARSE_LINALG_BUCKET_TARGET");
+    const long long v = e == nullptr ? 0 : std::atoll(e);
+    return v >= 8 && v <= 24 ? int64_t{1} << v : int64_t{0};
+  }();
+  if (forced > 0) target = forced;
+  int s = 0;
+  while (s < 16 && (entries << (s + 1)) <= target * (keys < 1 ? 1 : keys)) s++;
+  while (s < 16 && ((keys - 1) >> s) >= (int64_t{1} << 16)) s++;
+  return s;
+}
+
+// Internal: the transpose's way, 0 (default) chosen by the input, 1 direct, 2 two-level; and
+// SPARSE_LINALG_BUCKET_TARGET = log2 of the entries a bucket of the two-level sorts aims at (8..24).
+// Read once; kept to re-measure on other CPUs. Every setting gives the same result.
+inline int transposeWay() {
+  static const int v = [] {
+    const char* e = std::getenv("SPARSE_LINALG_TRANSPOSE_WAY");
+    return e != nullptr && (*e == '1' || *e == '2') ? *e - '0' : 0;
+  }();
+  return v;
 }
 
 }  // namespace sparse

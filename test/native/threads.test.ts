@@ -46,6 +46,16 @@ function randomCsr(rows: number, cols: number, perRow: number, dtype: Dtype, see
   return b.toCsr();
 }
 
+/** rows x rows, entries within `band` of the diagonal: the transpose's direct (in-cache) way. */
+function bandedCsr(rows: number, band: number, dtype: Dtype, seed: number): CsrMatrix {
+  const r = rng(seed);
+  const b = new CooBuilder(rows, rows, { dtype });
+  for (let i = 0; i < rows; i++) {
+    for (let t = 0; t < 6; t++) b.add(i, Math.min(rows - 1, Math.max(0, i + Math.floor((r() * 2 - 1) * band))), r() * 2 - 1);
+  }
+  return b.toCsr();
+}
+
 function vec(n: number, dtype: Dtype, seed: number): Values {
   const r = rng(seed);
   const v = dtype === 'f32' ? new Float32Array(n) : new Float64Array(n);
@@ -140,6 +150,7 @@ function cooEntries(rows: number, cols: number, n: number, seed: number): [numbe
 const cases: { name: string; make: (d: Dtype) => CsrMatrix; dense: number }[] = [
   { name: 'random 30000x20000, 8/row', make: (d) => randomCsr(30000, 20000, 8, d, 11), dense: 320 },
   { name: 'power-law: one 20000-long row', make: (d) => randomCsr(5000, 25000, 3, d, 12, 20000), dense: 64 },
+  { name: 'banded 80000x80000, 6/row', make: (d) => bandedCsr(80000, 300, d, 15), dense: 64 },
 ];
 
 describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and equal to the JS backend', () => {
