@@ -152,6 +152,18 @@ inline void prefetchAhead(const CsrView<T>& A, const CsrView<T>& B, int64_t e, i
 #endif
 }
 
+// Loads *p and drops it: unlike a prefetch hint, a load always goes through (a TLB miss
+// included), and the out-of-order core overlaps the loads of all the B rows of a row of A.
+template <SimdLevel L, class T>
+inline void touch(const T* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  T v = *p;
+  asm volatile("" : "+r"(v));
+#else
+  (void)*static_cast<const volatile T*>(p);
+#endif
+}
+
 // Row i's flops (sum of the lengths of the B rows it gathers) and column range [lo, hi] (lo > hi
 // when flops = 0). Sorted: B's rows have increasing columns, so a row's range is its first and
 // last column (read here anyway: this pass pulls the rows into cache for the products).
@@ -172,6 +184,8 @@ inline RowShape shapeOf(const CsrView<T>& A, const CsrView<T>& B, int64_t i, con
     const int64_t b0 = B.rowPtr[k], b1 = B.rowPtr[k + 1];
     if (b1 == b0) continue;
     s.flops += b1 - b0;  // <= nnz(A) * nnz(B) < 2^62: no overflow
+    touch<L>(B.values + b0);
+    touch<L>(B.values + b1 - 1);
     if constexpr (Sorted) {
       s.lo = std::min(s.lo, B.colIdx[b0]);
       s.hi = std::max(s.hi, B.colIdx[b1 - 1]);
