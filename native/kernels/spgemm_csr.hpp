@@ -1,23 +1,24 @@
-// C = A*B, row-wise (Gustavson) hash SpGEMM in the style of Nagasaka et al., with the output of
+// C = A*B, row-wise (Gustavson) SpGEMM in the style of Nagasaka et al., with the output of
 // src/backend/js/spgemm.ts bit for bit: the same structure (every structural product kept, zeros
 // included), sorted columns, and every entry summed in A's then B's storage order (first term
 // assigned, later terms added, in double; rounded to T on store).
 //
-// Phases (plan in spgemm_plan.hpp):
-//   symbolic: validate A then B; per-B-row column ranges; per-row flops (sum of B's row lengths
-//     over A's row) and column range [lo, hi]; the flop prefix cuts rows into tasks
-//     (partsFor/splitByPrefix, a function of the input only); per task, count each row's distinct
-//     columns; prefix sum -> rowPtr.
-//   numeric: per task, accumulate each row in a per-task accumulator and write it sorted.
-// Accumulators, chosen per row (the choice never changes the order of additions to an entry):
-//   - window: a bitmap + dense values over the row's column range, when the range is at most
-//     kWindowFactor times the row's work; the bitmap scan yields sorted columns directly.
+// One pass over the products (plan in spgemm_plan.hpp). Gathering B's rows in A's column order is
+// what costs (random reads), so they are read once: each task writes its rows of C, sorted, into
+// its own growable buffer and counts them into rowPtr; a prefix sum over tasks places the buffers,
+// and numeric copies them into the exactly sized output. Row i first reads the ends of the B rows
+// it gathers (its flops and column range [lo, hi], and a prefetch of those rows), then picks an
+// accumulator (the choice never changes the order of additions to an entry):
+//   - window: a bitmap + dense values over [lo, hi], when the range is at most kWindowFactor times
+//     the flops; the bitmap words the row touched are listed, so reading the row out sorted costs
+//     O(touched words), not O(range) (the 2D Laplacian squared: range 4001, 13 entries, ~6 words).
 //   - ordered hash: open addressing with a MONOTONE hash over [lo, hi] (bucket = scaled offset)
 //     and linear probing without wrap-around (the table has a tail of spare slots), so reading the
 //     table in slot order gives nearly sorted columns and an insertion sort finishes the row in
 //     O(entries + probes). If a row's probes exceed a budget (clustered columns), the row is redone
 //     with a scattered (multiplicative) hash and std::sort.
-// Workspaces are allocated once per task, sized for the task's largest row.
+// Rows are independent, so how rows are cut into tasks changes only where the buffers lie, never
+// C: the cut may (and does) follow the thread count.
 #pragma once
 
 #include <algorithm>
@@ -30,6 +31,7 @@
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "spgemm_plan.hpp"
+#include "workspace.hpp"
 
 #if defined(_MSC_VER)
 #include <intrin.h>
@@ -39,13 +41,16 @@ namespace sparse {
 
 namespace spgemm_detail {
 
-// Window accumulator when hi - lo + 1 <= kWindowFactor * work (work = flops in the symbolic phase,
-// the row's nonzeros in the numeric one): the bitmap scan then reads at most kWindowFactor / 64
-// words per entry, cheaper than hashing and sorting (the 2D Laplacian squared: range 4001, 13 entries).
+// Window accumulator when hi - lo + 1 <= kWindowFactor * flops: its values array stays within a
+// small multiple of what a hash table of the row would take, and no sort is needed.
 constexpr int64_t kWindowFactor = 512;
 // Probe budget of the ordered hash per row: kProbeFactor * flops + kProbeSlack slot steps.
 constexpr int64_t kProbeFactor = 8;
 constexpr int64_t kProbeSlack = 64;
+// Entries of C a task aims at: task buffers then reach the size that gets huge pages (4 KiB page
+// faults on fresh buffers cost more than the product on VMs), with a few tasks a thread to balance.
+constexpr int64_t kTaskEntries = int64_t{1} << 19;
+constexpr int64_t kTasksPerThread = 4;
 
 template <SimdLevel L>
 inline int ctz64(uint64_t x) {
@@ -76,62 +81,135 @@ inline uint64_t hashSize(int64_t m) {
   return nextPow2<L>(2 * static_cast<uint64_t>(m));
 }
 
-// One task's accumulators; grown (never shrunk) to the task's largest row before its rows run.
+// One task's accumulators; grown (never shrunk) as its rows need.
 template <SimdLevel L>
 struct Workspace {
   std::vector<int32_t> keys;  // hash tables, -1 = empty slot
   std::vector<double> vals;
-  std::vector<uint64_t> bits;  // window bitmap
-  std::vector<double> wvals;   // window values
-  std::vector<std::pair<int32_t, double>> pairs;  // scattered-hash fallback (numeric)
+  std::vector<uint64_t> bits;     // window bitmap, all zero between rows
+  std::vector<double> wvals;      // window values, all -0.0 between rows (see windowRow)
+  std::vector<int32_t> touched;   // window words that became nonzero, in first-touch order
+  std::vector<std::pair<int32_t, double>> pairs;  // scattered-hash fallback
 
-  void reserveHash(size_t len, bool numeric) {
+  void reserveHash(size_t len) {
     if (keys.size() < len) {
       keys.assign(len, -1);
-      if (numeric) vals.resize(len);
+      vals.resize(len);
     }
   }
-  void reserveWindow(size_t range, bool numeric) {
+  void reserveWindow(size_t range) {
     const size_t words = (range + 63) / 64;
-    if (bits.size() < words) bits.assign(words, 0);
-    if (numeric && wvals.size() < range) wvals.resize(range);
+    if (bits.size() < words) {
+      bits.assign(words, 0);
+      touched.resize(words + 1);  // windowRow stores one slot past the last touched word
+    }
+    if (wvals.size() < range) wvals.resize(range, -0.0);
   }
 };
 
+// A task's rows of C, back to back in two growable buffers (owned by the plan).
+template <SimdLevel L, class T>
+struct RowSink {
+  Scratch& cols;
+  Scratch& vals;
+  int64_t size = 0;
+  int64_t cap = 0;
+
+  // Room for `more` entries after the current ones; false when out of memory. The first call
+  // takes blocks from the block cache when it has big enough ones (warm pages: no faults).
+  bool reserve(int64_t more) {
+    if (size + more <= cap) return true;
+    const int64_t want = std::max(size + more, cap + cap / 2);
+    const size_t colBytes = static_cast<size_t>(want) * sizeof(int32_t);
+    const size_t valBytes = static_cast<size_t>(want) * sizeof(T);
+    const bool ok = cap == 0 ? cols.takeCachedBytes(colBytes) && vals.takeCachedBytes(valBytes)
+                             : cols.growBytes(colBytes) && vals.growBytes(valBytes);
+    if (!ok) return false;
+    cap = static_cast<int64_t>(std::min(cols.bytes() / sizeof(int32_t), vals.bytes() / sizeof(T)));
+    return true;
+  }
+  int32_t* colsEnd() const { return static_cast<int32_t*>(cols.data()) + size; }
+  T* valsEnd() const { return static_cast<T*>(vals.data()) + size; }
+};
+
 // B's rows are gathered in A's column order (random for unstructured A): prefetch the row pointer
-// kFar entries of A ahead and the row itself kNear entries ahead. A's entries of consecutive rows
-// are contiguous, so the look-ahead crosses row ends (bounded by nnz(A); A is validated, so every
+// kFar entries of A ahead and the row itself kNear entries ahead (both ends of its columns and
+// values: a row of 10 doubles always spans two cache lines). A's entries of consecutive rows are
+// contiguous, so the look-ahead crosses row ends (bounded by nnz(A); A is validated, so every
 // A.colIdx is a valid row of B).
-template <SimdLevel L, bool Numeric, class T>
-inline void prefetchAhead(const CsrView<T>& A, const CsrView<T>& B, int64_t e) {
+template <SimdLevel L, class T>
+inline void prefetchAhead(const CsrView<T>& A, const CsrView<T>& B, int64_t e, int64_t aEnd) {
 #if defined(__GNUC__) || defined(__clang__)
   constexpr int64_t kFar = 16, kNear = 8;
-  const int64_t aEnd = A.rowPtr[A.rows];
   if (e + kFar < aEnd) __builtin_prefetch(B.rowPtr + A.colIdx[e + kFar]);
   if (e + kNear < aEnd) {
-    const int64_t start = B.rowPtr[A.colIdx[e + kNear]];
+    const int32_t k = A.colIdx[e + kNear];
+    const int64_t start = B.rowPtr[k], last = static_cast<int64_t>(B.rowPtr[k + 1]) - 1;
+    if (last < start) return;
     __builtin_prefetch(B.colIdx + start);
-    if constexpr (Numeric) __builtin_prefetch(B.values + start);
+    __builtin_prefetch(B.values + start);
+    __builtin_prefetch(B.colIdx + last);
+    __builtin_prefetch(B.values + last);
   }
 #else
-  (void)A, (void)B, (void)e;
+  (void)A, (void)B, (void)e, (void)aEnd;
 #endif
 }
 
-// Calls fn(j, a_ik * b_kj) (numeric) or fn(j, 0.0) (symbolic) for row i's products, in order.
-template <SimdLevel L, bool Numeric, class T, class F>
+// Loads *p and drops it: unlike a prefetch hint, a load always goes through (a TLB miss
+// included), and the out-of-order core overlaps the loads of all the B rows of a row of A.
+template <SimdLevel L, class T>
+inline void touch(const T* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  T v = *p;
+  asm volatile("" : "+r"(v));
+#else
+  (void)*static_cast<const volatile T*>(p);
+#endif
+}
+
+// Row i's flops (sum of the lengths of the B rows it gathers) and column range [lo, hi] (lo > hi
+// when flops = 0). Sorted: B's rows have increasing columns, so a row's range is its first and
+// last column (read here anyway: this pass pulls the rows into cache for the products).
+// Otherwise the ranges come from bLo/bHi.
+struct RowShape {
+  int64_t flops;
+  int32_t lo;
+  int32_t hi;
+};
+
+template <SimdLevel L, bool Sorted, class T>
+inline RowShape shapeOf(const CsrView<T>& A, const CsrView<T>& B, int64_t i, const int32_t* bLo, const int32_t* bHi) {
+  RowShape s{0, INT32_MAX, -1};
+  const int64_t aEnd = A.rowPtr[A.rows];
+  for (int64_t e = A.rowPtr[i]; e < A.rowPtr[i + 1]; e++) {
+    prefetchAhead<L>(A, B, e, aEnd);
+    const int32_t k = A.colIdx[e];
+    const int64_t b0 = B.rowPtr[k], b1 = B.rowPtr[k + 1];
+    if (b1 == b0) continue;
+    s.flops += b1 - b0;  // <= nnz(A) * nnz(B) < 2^62: no overflow
+    touch<L>(B.values + b0);
+    touch<L>(B.values + b1 - 1);
+    if constexpr (Sorted) {
+      s.lo = std::min(s.lo, B.colIdx[b0]);
+      s.hi = std::max(s.hi, B.colIdx[b1 - 1]);
+    } else {
+      s.lo = std::min(s.lo, bLo[k]);
+      s.hi = std::max(s.hi, bHi[k]);
+    }
+  }
+  return s;
+}
+
+// Calls fn(j, a_ik * b_kj) for row i's products, in order.
+template <SimdLevel L, class T, class F>
 inline void forEachProduct(const CsrView<T>& A, const CsrView<T>& B, int64_t i, F&& fn) {
   const int64_t aEnd = A.rowPtr[i + 1];
   for (int64_t e = A.rowPtr[i]; e < aEnd; e++) {
     const int32_t k = A.colIdx[e];
-    prefetchAhead<L, Numeric>(A, B, e);
     const int64_t bEnd = B.rowPtr[k + 1];
-    if constexpr (Numeric) {
-      const Acc a = static_cast<Acc>(A.values[e]);
-      for (int64_t f = B.rowPtr[k]; f < bEnd; f++) fn(B.colIdx[f], a * static_cast<Acc>(B.values[f]));
-    } else {
-      for (int64_t f = B.rowPtr[k]; f < bEnd; f++) fn(B.colIdx[f], 0.0);
-    }
+    const Acc a = static_cast<Acc>(A.values[e]);
+    for (int64_t f = B.rowPtr[k]; f < bEnd; f++) fn(B.colIdx[f], a * static_cast<Acc>(B.values[f]));
   }
 }
 
@@ -153,104 +231,120 @@ inline void insertionSort(int32_t* c, T* v, int64_t n) {
   }
 }
 
-// Window accumulator over [lo, lo + range). Symbolic: returns the count. Numeric: writes the row
-// sorted to (cols, vals) and returns the count.
-template <SimdLevel L, bool Numeric, class T>
-int64_t windowRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, int64_t range,
-                  Workspace<L>& ws, int32_t* cols, T* vals) {
-  uint64_t* bits = ws.bits.data();
-  double* wv = Numeric ? ws.wvals.data() : nullptr;
-  int64_t count = 0;
-  forEachProduct<L, Numeric>(A, B, i, [&](int32_t j, double p) {
-    const uint32_t d = static_cast<uint32_t>(j - lo);
-    const uint64_t bit = uint64_t{1} << (d & 63);
-    uint64_t& word = bits[d >> 6];
-    if constexpr (Numeric) {
-      // Branch-free select (not 0 + p, which would turn a first term -0 into +0).
-      const double old = wv[d];
-      wv[d] = (word & bit) ? old + p : p;
-      word |= bit;
-    } else {
-      count += (word & bit) == 0;
-      word |= bit;
-    }
-  });
-  const int64_t words = (range + 63) >> 6;
-  if constexpr (Numeric) {
-    int64_t n = 0;
-    for (int64_t w = 0; w < words; w++) {
-      uint64_t x = bits[w];
-      if (x == 0) continue;
-      bits[w] = 0;
-      const int64_t base = w << 6;
-      do {
-        const int64_t d = base + ctz64<L>(x);
-        cols[n] = static_cast<int32_t>(lo + d);
-        vals[n] = static_cast<T>(wv[d]);
-        n++;
-        x &= x - 1;
-      } while (x != 0);
-    }
-    count = n;
-  } else {
-    std::fill(bits, bits + words, uint64_t{0});
+// Sorts word indices (few, nearly sorted in the common case).
+template <SimdLevel L>
+inline void sortWords(int32_t* w, int64_t n) {
+  if (n > 48) {
+    std::sort(w, w + n);
+    return;
   }
-  return count;
+  for (int64_t s = 1; s < n; s++) {
+    const int32_t key = w[s];
+    int64_t t = s;
+    while (t > 0 && w[t - 1] > key) {
+      w[t] = w[t - 1];
+      t--;
+    }
+    w[t] = key;
+  }
+}
+
+// Window accumulator over [lo, lo + range) (ws reserved for range): writes the row sorted to
+// (cols, vals), returns its length, and leaves the bitmap all zero and the values all -0.0.
+// -0.0 is the exact identity of IEEE addition (-0 + p == p bit for bit, p = +0 and -0 included),
+// so adding the first term to it is assigning it: no branch on whether the entry is new.
+template <SimdLevel L, class T>
+int64_t windowRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, int64_t range, Workspace<L>& ws,
+                  int32_t* cols, T* vals) {
+  uint64_t* bits = ws.bits.data();
+  double* wv = ws.wvals.data();
+  int32_t* touched = ws.touched.data();
+  int64_t nt = 0;
+  forEachProduct<L>(A, B, i, [&](int32_t j, double p) {
+    const uint32_t d = static_cast<uint32_t>(j - lo);
+    const uint32_t w = d >> 6;
+    const uint64_t bit = uint64_t{1} << (d & 63);
+    const uint64_t word = bits[w];
+    wv[d] += p;
+    bits[w] = word | bit;
+    touched[nt] = static_cast<int32_t>(w);
+    nt += word == 0;
+  });
+  int64_t n = 0;
+  auto emitWord = [&](int64_t w) {
+    uint64_t x = bits[w];
+    bits[w] = 0;
+    const int64_t base = w << 6;
+    while (x != 0) {
+      const int64_t d = base + ctz64<L>(x);
+      cols[n] = static_cast<int32_t>(lo + d);
+      vals[n] = static_cast<T>(wv[d]);
+      wv[d] = -0.0;
+      n++;
+      x &= x - 1;
+    }
+  };
+  const int64_t words = (range + 63) >> 6;
+  if (nt * 4 >= words) {
+    for (int64_t w = 0; w < words; w++) {
+      if (bits[w] != 0) emitWord(w);
+    }
+  } else {
+    sortWords<L>(touched, nt);
+    for (int64_t t = 0; t < nt; t++) emitWord(touched[t]);
+  }
+  return n;
 }
 
 // Scattered hash + sort, for rows whose columns cluster so much that the ordered hash probes too
 // long. The table (ws.keys, at least `size` slots) is empty on entry and on return.
-template <SimdLevel L, bool Numeric, class T>
+template <SimdLevel L, class T>
 int64_t scatteredRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, uint64_t size, Workspace<L>& ws,
                      int32_t* cols, T* vals) {
   int32_t* keys = ws.keys.data();
-  double* hv = Numeric ? ws.vals.data() : nullptr;
+  double* hv = ws.vals.data();
   const uint64_t mask = size - 1;
   const int shift = 64 - log2Pow2<L>(size);
   int64_t count = 0;
-  forEachProduct<L, Numeric>(A, B, i, [&](int32_t j, double p) {
+  forEachProduct<L>(A, B, i, [&](int32_t j, double p) {
     uint64_t h = (static_cast<uint64_t>(static_cast<uint32_t>(j)) * 0x9E3779B97F4A7C15ull) >> shift;
     for (;;) {
       const int32_t k = keys[h];
       if (k == j) {
-        if constexpr (Numeric) hv[h] += p;
+        hv[h] += p;
         return;
       }
       if (k < 0) {
         keys[h] = j;
-        if constexpr (Numeric) hv[h] = p;
+        hv[h] = p;
         count++;
         return;
       }
       h = (h + 1) & mask;
     }
   });
-  if constexpr (Numeric) {
-    auto& pairs = ws.pairs;
-    pairs.clear();
-    pairs.reserve(static_cast<size_t>(count));
-    for (uint64_t s = 0; s < size; s++) {
-      if (keys[s] >= 0) {
-        pairs.emplace_back(keys[s], hv[s]);
-        keys[s] = -1;
-      }
+  auto& pairs = ws.pairs;
+  pairs.clear();
+  pairs.reserve(static_cast<size_t>(count));
+  for (uint64_t s = 0; s < size; s++) {
+    if (keys[s] >= 0) {
+      pairs.emplace_back(keys[s], hv[s]);
+      keys[s] = -1;
     }
-    std::sort(pairs.begin(), pairs.end(),
-              [](const std::pair<int32_t, double>& x, const std::pair<int32_t, double>& y) { return x.first < y.first; });
-    for (int64_t t = 0; t < count; t++) {
-      cols[t] = pairs[static_cast<size_t>(t)].first;
-      vals[t] = static_cast<T>(pairs[static_cast<size_t>(t)].second);
-    }
-  } else {
-    std::fill(keys, keys + size, -1);
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const std::pair<int32_t, double>& x, const std::pair<int32_t, double>& y) { return x.first < y.first; });
+  for (int64_t t = 0; t < count; t++) {
+    cols[t] = pairs[static_cast<size_t>(t)].first;
+    vals[t] = static_cast<T>(pairs[static_cast<size_t>(t)].second);
   }
   return count;
 }
 
 // Ordered hash over [lo, lo + range) for at most m distinct columns (table: size + m slots, all
-// empty on entry and on return). Numeric: writes the row sorted. Falls back to scatteredRow when
-// the probe budget runs out.
-template <SimdLevel L, bool Numeric, class T>
+// empty on entry and on return). Writes the row sorted. Falls back to scatteredRow when the probe
+// budget runs out.
+template <SimdLevel L, class T>
 int64_t hashRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, int64_t range, int64_t m,
                 int64_t flops, Workspace<L>& ws, int32_t* cols, T* vals) {
   const uint64_t size = hashSize<L>(m);
@@ -259,29 +353,26 @@ int64_t hashRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo,
   // mul <= size * 2^32 / range, so the product stays below size * 2^32 <= 2^64.
   const uint64_t mul = (size << 32) / static_cast<uint64_t>(range);
   int32_t* keys = ws.keys.data();
-  double* hv = Numeric ? ws.vals.data() : nullptr;
+  double* hv = ws.vals.data();
   int64_t budget = kProbeFactor * flops + kProbeSlack;
-  int64_t count = 0;
   bool ok = true;
   const int64_t aEnd = A.rowPtr[i + 1];
   for (int64_t e = A.rowPtr[i]; e < aEnd && ok; e++) {
     const int32_t k = A.colIdx[e];
-    prefetchAhead<L, Numeric>(A, B, e);
     const int64_t bEnd = B.rowPtr[k + 1];
-    const Acc a = Numeric ? static_cast<Acc>(A.values[e]) : 0.0;
+    const Acc a = static_cast<Acc>(A.values[e]);
     for (int64_t f = B.rowPtr[k]; f < bEnd; f++) {
       const int32_t j = B.colIdx[f];
       uint64_t h = (static_cast<uint64_t>(static_cast<uint32_t>(j - lo)) * mul) >> 32;
       for (;;) {
         const int32_t key = keys[h];
         if (key == j) {
-          if constexpr (Numeric) hv[h] += a * static_cast<Acc>(B.values[f]);
+          hv[h] += a * static_cast<Acc>(B.values[f]);
           break;
         }
         if (key < 0) {
           keys[h] = j;
-          if constexpr (Numeric) hv[h] = a * static_cast<Acc>(B.values[f]);
-          count++;
+          hv[h] = a * static_cast<Acc>(B.values[f]);
           break;
         }
         h++;
@@ -295,159 +386,104 @@ int64_t hashRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo,
   }
   if (!ok) {
     std::fill(keys, keys + len, -1);
-    return scatteredRow<L, Numeric>(A, B, i, size, ws, cols, vals);
+    return scatteredRow<L>(A, B, i, size, ws, cols, vals);
   }
-  if constexpr (Numeric) {
-    int64_t n = 0;
-    for (uint64_t s = 0; s < len; s++) {
-      const int32_t key = keys[s];
-      if (key >= 0) {
-        cols[n] = key;
-        vals[n] = static_cast<T>(hv[s]);
-        keys[s] = -1;
-        n++;
-      }
-    }
-    insertionSort<L>(cols, vals, n);
-  } else {
-    std::fill(keys, keys + len, -1);
+  // Branch-free compaction (occupancy is random; cols/vals have room for one spare write past the
+  // row), then one sweep to empty the table.
+  int64_t n = 0;
+  for (uint64_t s = 0; s < len; s++) {
+    const int32_t key = keys[s];
+    cols[n] = key;
+    vals[n] = static_cast<T>(hv[s]);
+    n += key >= 0;
   }
-  return count;
+  std::fill(keys, keys + len, -1);
+  insertionSort<L>(cols, vals, n);
+  return n;
 }
 
-// Row i of C with `work` = flops (symbolic) or nonzeros (numeric) bounding its distinct columns.
-template <SimdLevel L, bool Numeric, class T>
-int64_t row(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan& plan, int64_t i, int64_t work,
-            Workspace<L>& ws, int32_t* cols, T* vals) {
-  const int64_t flops = plan.flopPrefix[i + 1] - plan.flopPrefix[i];
-  if (flops == 0) return 0;
-  const int32_t lo = plan.rowLo[i];
-  const int64_t range = static_cast<int64_t>(plan.rowHi[i]) - lo + 1;
-  if (flops == 1) {
-    if constexpr (Numeric) {
-      forEachProduct<L, true>(A, B, i, [&](int32_t j, double p) {
-        cols[0] = j;
-        vals[0] = static_cast<T>(p);
-      });
-    }
+// Row i of C (shape from shapeOf), written sorted to (cols, vals), which have room for
+// min(flops, range) + 1 entries; returns its length.
+template <SimdLevel L, class T>
+int64_t row(const CsrView<T>& A, const CsrView<T>& B, int64_t i, const RowShape& s, Workspace<L>& ws, int32_t* cols,
+            T* vals) {
+  if (s.flops == 0) return 0;
+  if (s.flops == 1) {
+    forEachProduct<L>(A, B, i, [&](int32_t j, double p) {
+      cols[0] = j;
+      vals[0] = static_cast<T>(p);
+    });
     return 1;
   }
-  if (range <= kWindowFactor * work) return windowRow<L, Numeric>(A, B, i, lo, range, ws, cols, vals);
-  return hashRow<L, Numeric>(A, B, i, lo, range, std::min(work, range), flops, ws, cols, vals);
+  const int64_t range = static_cast<int64_t>(s.hi) - s.lo + 1;
+  if (range <= kWindowFactor * s.flops) {
+    ws.reserveWindow(static_cast<size_t>(range));
+    return windowRow<L>(A, B, i, s.lo, range, ws, cols, vals);
+  }
+  const int64_t m = std::min(s.flops, range);
+  ws.reserveHash(static_cast<size_t>(hashSize<L>(m) + static_cast<uint64_t>(m)));
+  return hashRow<L>(A, B, i, s.lo, range, m, s.flops, ws, cols, vals);
 }
 
-// Grows ws for rows [r0, r1) (same choices as row()).
-template <SimdLevel L, bool Numeric>
-void reserveTask(const SpgemmPlan& plan, const int32_t* rowPtr, int64_t r0, int64_t r1, Workspace<L>& ws) {
-  int64_t maxRange = 0;
-  uint64_t maxLen = 0;
+// Rows [r0, r1) of C into `sink`, their lengths into rowPtr[r0 + 1 .. r1]. False when out of memory.
+template <SimdLevel L, bool Sorted, class T>
+bool taskRows(const CsrView<T>& A, const CsrView<T>& B, const int32_t* bLo, const int32_t* bHi, int64_t r0,
+              int64_t r1, int32_t* rowPtr, RowSink<L, T>& sink) {
+  Workspace<L> ws;
   for (int64_t i = r0; i < r1; i++) {
-    const int64_t flops = plan.flopPrefix[i + 1] - plan.flopPrefix[i];
-    if (flops <= 1) continue;
-    const int64_t work = Numeric ? static_cast<int64_t>(rowPtr[i + 1]) - rowPtr[i] : flops;
-    const int64_t range = static_cast<int64_t>(plan.rowHi[i]) - plan.rowLo[i] + 1;
-    if (range <= kWindowFactor * work) {
-      maxRange = std::max(maxRange, range);
-    } else {
-      const int64_t m = std::min(work, range);
-      maxLen = std::max(maxLen, hashSize<L>(m) + static_cast<uint64_t>(m));
-    }
+    const RowShape s = shapeOf<L, Sorted>(A, B, i, bLo, bHi);
+    const int64_t bound = s.flops == 0 ? 0 : std::min<int64_t>(s.flops, static_cast<int64_t>(s.hi) - s.lo + 1);
+    if (!sink.reserve(bound + 1)) return false;
+    const int64_t c = row<L>(A, B, i, s, ws, sink.colsEnd(), sink.valsEnd());
+    rowPtr[i + 1] = static_cast<int32_t>(c);  // c <= B.cols <= kMaxIndex
+    sink.size += c;
   }
-  if (maxLen > 0) ws.reserveHash(static_cast<size_t>(maxLen), Numeric);
-  if (maxRange > 0) ws.reserveWindow(static_cast<size_t>(maxRange), Numeric);
+  return true;
 }
 
-// Row ranges [bounds[p], bounds[p+1]) with about equal weight by a prefix (rowPtr or flops).
-template <SimdLevel L, class P>
-std::vector<int64_t> cut(const P* prefix, int64_t n, int64_t work) {
-  const int64_t parts = partsFor(work);
-  std::vector<int64_t> bounds(static_cast<size_t>(parts + 1));
-  splitByPrefix(prefix, n, parts, bounds.data());
-  return bounds;
-}
-
-}  // namespace spgemm_detail
-
-namespace spgemm_detail {
-
-// Validation, per-row flops and column ranges, and the task cut: everything of the plan but nnz.
+// True when every row of B has strictly increasing columns (B validated).
 template <SimdLevel L, class T>
-Status preparePlan(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan) {
-  namespace d = spgemm_detail;
-  Status s = validateCsr(A);
-  if (!s.ok()) return s;
-  s = validateCsr(B);
-  if (!s.ok()) return s;
-  if (A.cols != B.rows) {
-    return Status::shape("spgemm: A is " + num(A.rows) + "x" + num(A.cols) + " and B is " + num(B.rows) + "x" +
-                         num(B.cols) + "; A.cols must equal B.rows");
-  }
-  const int64_t rows = A.rows;
-  plan = SpgemmPlan{};
-  try {
-    // Column range of each row of B (empty rows: lo > hi, never read).
-    std::vector<int32_t> bLo(static_cast<size_t>(B.rows)), bHi(static_cast<size_t>(B.rows));
-    {
-      const std::vector<int64_t> bb = d::cut<L>(B.rowPtr, B.rows, B.nnz());
-      parallelFor(static_cast<int64_t>(bb.size()) - 1, [&](int64_t t) {
-        for (int64_t r = bb[t]; r < bb[t + 1]; r++) {
-          int32_t lo = INT32_MAX, hi = -1;
-          for (int64_t f = B.rowPtr[r]; f < B.rowPtr[r + 1]; f++) {
-            lo = std::min(lo, B.colIdx[f]);
-            hi = std::max(hi, B.colIdx[f]);
-          }
-          bLo[r] = lo;
-          bHi[r] = hi;
+bool rowsSorted(const CsrView<T>& B) {
+  const int64_t parts = csrParts(B.rows, B.nnz());
+  std::vector<int64_t> bounds(static_cast<size_t>(parts) + 1);
+  splitRowsByWork(B.rowPtr, B.rows, parts, bounds.data());
+  std::vector<char> sorted(static_cast<size_t>(parts), 1);
+  parallelFor(parts, [&](int64_t t) {
+    for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
+      for (int64_t f = B.rowPtr[r] + 1; f < B.rowPtr[r + 1]; f++) {
+        if (B.colIdx[f - 1] >= B.colIdx[f]) {
+          sorted[t] = 0;
+          return;
         }
-      });
+      }
     }
-    // Flops and column range of each row of C; flop prefix in two passes (task sums, then rows).
-    plan.flopPrefix.assign(static_cast<size_t>(rows + 1), 0);
-    plan.rowLo.resize(static_cast<size_t>(rows));
-    plan.rowHi.resize(static_cast<size_t>(rows));
-    int64_t* fp = plan.flopPrefix.data();
-    const std::vector<int64_t> ab = d::cut<L>(A.rowPtr, rows, A.nnz());
-    const int64_t aParts = static_cast<int64_t>(ab.size()) - 1;
-    std::vector<int64_t> taskSum(static_cast<size_t>(aParts) + 1, 0);
-    parallelFor(aParts, [&](int64_t t) {
-      int64_t sum = 0;
-      for (int64_t i = ab[t]; i < ab[t + 1]; i++) {
-        int64_t flops = 0;
-        int32_t lo = INT32_MAX, hi = -1;
-        for (int64_t e = A.rowPtr[i]; e < A.rowPtr[i + 1]; e++) {
-          const int32_t k = A.colIdx[e];
-          const int64_t len = static_cast<int64_t>(B.rowPtr[k + 1]) - B.rowPtr[k];
-          if (len == 0) continue;
-          flops += len;  // <= nnz(A) * nnz(B) < 2^62: no overflow
-          lo = std::min(lo, bLo[k]);
-          hi = std::max(hi, bHi[k]);
-        }
-        fp[i + 1] = flops;
-        plan.rowLo[i] = lo;
-        plan.rowHi[i] = hi;
-        sum += flops;
+  });
+  return std::all_of(sorted.begin(), sorted.end(), [](char c) { return c != 0; });
+}
+
+// Column range of each row of B (empty rows: lo > hi, never read).
+template <SimdLevel L, class T>
+void rowRanges(const CsrView<T>& B, int32_t* bLo, int32_t* bHi) {
+  const int64_t parts = csrParts(B.rows, B.nnz());
+  std::vector<int64_t> bounds(static_cast<size_t>(parts) + 1);
+  splitRowsByWork(B.rowPtr, B.rows, parts, bounds.data());
+  parallelFor(parts, [&](int64_t t) {
+    for (int64_t r = bounds[t]; r < bounds[t + 1]; r++) {
+      int32_t lo = INT32_MAX, hi = -1;
+      for (int64_t f = B.rowPtr[r]; f < B.rowPtr[r + 1]; f++) {
+        lo = std::min(lo, B.colIdx[f]);
+        hi = std::max(hi, B.colIdx[f]);
       }
-      taskSum[t + 1] = sum;
-    });
-    for (int64_t t = 0; t < aParts; t++) {
-      if (taskSum[t + 1] > INT64_MAX - taskSum[t]) {
-        return Status::tooLarge("the product needs more than " + num(INT64_MAX) + " multiplications");
-      }
-      taskSum[t + 1] += taskSum[t];
+      bLo[r] = lo;
+      bHi[r] = hi;
     }
-    parallelFor(aParts, [&](int64_t t) {
-      int64_t run = taskSum[t];
-      for (int64_t i = ab[t]; i < ab[t + 1]; i++) {
-        run += fp[i + 1];
-        fp[i + 1] = run;
-      }
-    });
-    const int64_t totalFlops = fp[rows];
-    plan.bounds = d::cut<L>(fp, rows, totalFlops);
-  } catch (const std::bad_alloc&) {
-    return Status::noMemory("the SpGEMM workspace");
-  }
-  return Status::okay();
+  });
+}
+
+template <class T>
+bool sameMatrix(const CsrView<T>& A, const CsrView<T>& B) {
+  return A.rows == B.rows && A.cols == B.cols && A.rowPtr == B.rowPtr && A.rowPtrLen == B.rowPtrLen &&
+         A.colIdx == B.colIdx && A.colIdxLen == B.colIdxLen && A.values == B.values && A.valuesLen == B.valuesLen;
 }
 
 }  // namespace spgemm_detail
@@ -455,54 +491,74 @@ Status preparePlan(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan) {
 template <SimdLevel L, class T>
 Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr, SpgemmPlan& plan) {
   namespace d = spgemm_detail;
-  Status s = d::preparePlan<L>(A, B, plan);
+  Status s = validateCsr(A);
   if (!s.ok()) return s;
+  if (!d::sameMatrix(A, B)) {  // A*A: one check serves both
+    s = validateCsr(B);
+    if (!s.ok()) return s;
+  }
+  if (A.cols != B.rows) {
+    return Status::shape("spgemm: A is " + num(A.rows) + "x" + num(A.cols) + " and B is " + num(B.rows) + "x" +
+                         num(B.cols) + "; A.cols must equal B.rows");
+  }
   const int64_t rows = A.rows;
-  const int64_t* fp = plan.flopPrefix.data();
+  plan = SpgemmPlan{};
   rowPtr[0] = 0;
   try {
-    const int64_t parts = static_cast<int64_t>(plan.bounds.size()) - 1;
+    const bool sorted = d::rowsSorted<L>(B);
+    Buf<int32_t> bLo, bHi;
+    if (!sorted) {
+      if (!bLo.allocate(B.rows) || !bHi.allocate(B.rows)) return Status::noMemory("the SpGEMM workspace");
+      d::rowRanges<L>(B, bLo.data(), bHi.data());
+    }
+    // Tasks by A's nonzeros; each task's buffer starts at its share of the estimated flops.
+    const double avgB = B.rows > 0 ? static_cast<double>(B.nnz()) / static_cast<double>(B.rows) : 0.0;
+    const double estimate = static_cast<double>(A.nnz()) * avgB;
+    const int64_t parts = std::clamp<int64_t>(static_cast<int64_t>(estimate / d::kTaskEntries) + 1, 1,
+                                              std::max<int64_t>(1, d::kTasksPerThread * maxThreads()));
+    plan.bounds.resize(static_cast<size_t>(parts) + 1);
+    splitRowsByWork(A.rowPtr, rows, parts, plan.bounds.data());
+    plan.cols.resize(static_cast<size_t>(parts));
+    plan.vals.resize(static_cast<size_t>(parts));
+    plan.offset.assign(static_cast<size_t>(parts) + 1, 0);
     const int64_t* bounds = plan.bounds.data();
-
-    // Distinct columns per row -> rowPtr[i + 1] (a count for now), per-task totals.
-    std::vector<int64_t> taskNnz(static_cast<size_t>(parts) + 1, 0);
+    int64_t* offset = plan.offset.data();
     std::vector<char> failed(static_cast<size_t>(parts), 0);
     parallelFor(parts, [&](int64_t t) {
+      d::RowSink<L, T> sink{plan.cols[static_cast<size_t>(t)], plan.vals[static_cast<size_t>(t)]};
+      const int64_t aNnz = static_cast<int64_t>(A.rowPtr[bounds[t + 1]]) - A.rowPtr[bounds[t]];
+      const double guess = std::min(static_cast<double>(aNnz) * avgB, 1e8);
+      bool ok = sink.reserve(static_cast<int64_t>(guess) + 16);
       try {
-        d::Workspace<L> ws;
-        d::reserveTask<L, false>(plan, rowPtr, bounds[t], bounds[t + 1], ws);
-        int64_t sum = 0;
-        for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
-          const int64_t flops = fp[i + 1] - fp[i];
-          const int64_t c = d::row<L, false, T>(A, B, plan, i, flops, ws, nullptr, nullptr);
-          rowPtr[i + 1] = static_cast<int32_t>(c);  // c <= B.cols <= kMaxIndex
-          sum += c;
-        }
-        taskNnz[t + 1] = sum;
+        ok = ok && (sorted ? d::taskRows<L, true>(A, B, nullptr, nullptr, bounds[t], bounds[t + 1], rowPtr, sink)
+                           : d::taskRows<L, false>(A, B, bLo.data(), bHi.data(), bounds[t], bounds[t + 1], rowPtr, sink));
       } catch (const std::bad_alloc&) {
-        failed[t] = 1;
+        ok = false;
       }
+      failed[static_cast<size_t>(t)] = ok ? 0 : 1;
+      offset[t + 1] = sink.size;
     });
     if (cancelRequested()) {
       std::fill(rowPtr, rowPtr + rows + 1, 0);
+      plan = SpgemmPlan{};
       plan.cancelled = true;
       return Status::okay();
     }
     for (int64_t t = 0; t < parts; t++) {
-      if (failed[t]) return Status::noMemory("the SpGEMM workspace");
+      if (failed[static_cast<size_t>(t)]) return Status::noMemory("the SpGEMM workspace");
     }
     for (int64_t t = 0; t < parts; t++) {
-      taskNnz[t + 1] += taskNnz[t];  // each <= parts * kMaxIndex: no overflow
-      if (taskNnz[t + 1] > kMaxIndex) return Status::tooLarge("the product has more than " + num(kMaxIndex) + " nonzeros");
+      offset[t + 1] += offset[t];  // each <= parts * kMaxIndex: no overflow
+      if (offset[t + 1] > kMaxIndex) return Status::tooLarge("the product has more than " + num(kMaxIndex) + " nonzeros");
     }
     parallelFor(parts, [&](int64_t t) {
-      int64_t run = taskNnz[t];
+      int64_t run = offset[t];
       for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
         run += rowPtr[i + 1];
         rowPtr[i + 1] = static_cast<int32_t>(run);
       }
     });
-    plan.nnz = taskNnz[parts];
+    plan.nnz = offset[parts];
   } catch (const std::bad_alloc&) {
     return Status::noMemory("the SpGEMM workspace");
   }
@@ -510,32 +566,21 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
 }
 
 template <SimdLevel L, class T>
-Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan& plan, const int32_t* rowPtr,
+Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan, const int32_t* rowPtr,
                      int32_t* colIdx, T* values) {
-  namespace d = spgemm_detail;
+  (void)A, (void)B, (void)rowPtr;
   if (plan.cancelled) return Status::okay();
-  const int64_t parts = static_cast<int64_t>(plan.bounds.size()) - 1;
-  const int64_t* bounds = plan.bounds.data();
-  std::vector<char> failed;
-  try {
-    failed.assign(static_cast<size_t>(std::max<int64_t>(parts, 0)), 0);
-  } catch (const std::bad_alloc&) {
-    return Status::noMemory("the SpGEMM workspace");
-  }
+  const int64_t parts = static_cast<int64_t>(plan.offset.size()) - 1;
   parallelFor(parts, [&](int64_t t) {
-    try {
-      d::Workspace<L> ws;
-      d::reserveTask<L, true>(plan, rowPtr, bounds[t], bounds[t + 1], ws);
-      for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
-        const int64_t start = rowPtr[i];
-        d::row<L, true, T>(A, B, plan, i, rowPtr[i + 1] - start, ws, colIdx + start, values + start);
-      }
-    } catch (const std::bad_alloc&) {
-      failed[t] = 1;
-    }
+    const int64_t at = plan.offset[static_cast<size_t>(t)];
+    const int64_t n = plan.offset[static_cast<size_t>(t) + 1] - at;
+    if (n == 0) return;
+    std::memcpy(colIdx + at, plan.cols[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(int32_t));
+    std::memcpy(values + at, plan.vals[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(T));
   });
-  for (int64_t t = 0; t < parts; t++) {
-    if (failed[t]) return Status::noMemory("the SpGEMM workspace");
+  for (size_t t = 0; t < plan.cols.size(); t++) {
+    plan.cols[t].releaseToCache();
+    plan.vals[t].releaseToCache();
   }
   return Status::okay();
 }

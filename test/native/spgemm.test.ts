@@ -163,6 +163,18 @@ describe.skipIf(!native).each(levels)('native SpGEMM at SIMD %s matches the JS t
     check(A, B, dt);
   });
 
+  it.each(dts)('products large enough to span several tasks (%s)', (dt) => {
+    // The 2D Laplacian squared (window accumulator, sorted B) and a random square (ordered hash),
+    // each with several task buffers that the output stitches together; B unsorted as well.
+    const n = 250;
+    const lap = csr(n * n, n * n, Array.from({ length: n * n }, (_, r) => [r - n, r - 1, r, r + 1, r + n].filter((c) => c >= 0 && c < n * n)), dt, (i, t) => (t === 2 ? 4 : -1) + (i % 7) / 8);
+    check(lap, lap, dt);
+    const R = randomCsr(30000, 30000, () => 10, dt, 51);
+    check(R, R, dt);
+    const U = csr(30000, 30000, Array.from({ length: 30000 }, (_, i) => [(i * 7919) % 30000, (i * 104729) % 30000, i]), dt, (i, t) => i - t);
+    check(R, U, dt);
+  });
+
   it('mixed dtypes: values of A\'s dtype, as the JS twin', () => {
     const A64 = randomCsr(30, 40, () => 8, 'f64', 41);
     const B32 = randomCsr(40, 50, () => 8, 'f32', 42);
