@@ -115,17 +115,13 @@ struct RowSink {
   int64_t size = 0;
   int64_t cap = 0;
 
-  // Room for `more` entries after the current ones; false when out of memory. The first call
-  // takes blocks from the block cache when it has big enough ones (warm pages: no faults).
+  // Room for `more` entries after the current ones; false when out of memory.
   bool reserve(int64_t more) {
     if (size + more <= cap) return true;
     const int64_t want = std::max(size + more, cap + cap / 2);
-    const size_t colBytes = static_cast<size_t>(want) * sizeof(int32_t);
-    const size_t valBytes = static_cast<size_t>(want) * sizeof(T);
-    const bool ok = cap == 0 ? cols.takeCachedBytes(colBytes) && vals.takeCachedBytes(valBytes)
-                             : cols.growBytes(colBytes) && vals.growBytes(valBytes);
-    if (!ok) return false;
-    cap = static_cast<int64_t>(std::min(cols.bytes() / sizeof(int32_t), vals.bytes() / sizeof(T)));
+    if (!cols.growBytes(static_cast<size_t>(want) * sizeof(int32_t))) return false;
+    if (!vals.growBytes(static_cast<size_t>(want) * sizeof(T))) return false;
+    cap = want;
     return true;
   }
   int32_t* colsEnd() const { return static_cast<int32_t*>(cols.data()) + size; }
@@ -566,7 +562,7 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
 }
 
 template <SimdLevel L, class T>
-Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan, const int32_t* rowPtr,
+Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan& plan, const int32_t* rowPtr,
                      int32_t* colIdx, T* values) {
   (void)A, (void)B, (void)rowPtr;
   if (plan.cancelled) return Status::okay();
@@ -578,10 +574,6 @@ Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan,
     std::memcpy(colIdx + at, plan.cols[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(int32_t));
     std::memcpy(values + at, plan.vals[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(T));
   });
-  for (size_t t = 0; t < plan.cols.size(); t++) {
-    plan.cols[t].releaseToCache();
-    plan.vals[t].releaseToCache();
-  }
   return Status::okay();
 }
 

@@ -32,10 +32,9 @@ struct SpgemmPlan {
 // (rows + 1 entries); TooLarge when C would have more than kMaxIndex nonzeros.
 template <class T>
 using SpgemmSymbolicFn = Status (*)(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr, SpgemmPlan& plan);
-// Copies C's columns and values (plan.nnz entries each) out of the plan of the same A and B, and
-// hands the plan's buffers to the block cache.
+// Copies C's columns and values (plan.nnz entries each) out of the plan of the same A and B.
 template <class T>
-using SpgemmNumericFn = Status (*)(const CsrView<T>& A, const CsrView<T>& B, SpgemmPlan& plan,
+using SpgemmNumericFn = Status (*)(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan& plan,
                                    const int32_t* rowPtr, int32_t* colIdx, T* values);
 
 template <class T>

@@ -47,25 +47,6 @@ class Scratch {
     adviseHugePages(p_, static_cast<int64_t>(bytes_));
     return true;
   }
-  // growBytes for an empty Scratch that first looks in the block cache (memory.hpp).
-  bool takeCachedBytes(size_t bytes) {
-    if (p_ == nullptr) {
-      size_t got = 0;
-      void* q = takeCachedBlock(bytes, &got);
-      if (q != nullptr) {
-        p_ = q;
-        bytes_ = got;
-        return true;
-      }
-    }
-    return growBytes(bytes);
-  }
-  // Hands the block to the block cache (memory.hpp); the Scratch is then empty.
-  void releaseToCache() {
-    cacheBlock(p_, bytes_);
-    p_ = nullptr;
-    bytes_ = 0;
-  }
   void* data() const { return p_; }
   size_t bytes() const { return bytes_; }
 
