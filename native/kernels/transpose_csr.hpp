@@ -38,6 +38,11 @@ bool countChecked(const CsrView<T>& A, int64_t b, int64_t e, C* c, Key key) {
 }
 
 // The first structure error, for a matrix countChecked refused.
+// An aborted async call (parallelFor skips the remaining tasks once cancellation is requested):
+// the counters of skipped parts were never written, so nothing after the count may read them.
+// The binding discards the output of a cancelled call.
+inline Status abandoned() { return Status::okay(); }
+
 template <SimdLevel L, class T>
 Status structureError(const CsrView<T>& A) {
   Status s = validateCsr(A);
@@ -106,6 +111,7 @@ Status transposeDirect(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T*
     for (int64_t j = 0; j < cols; j++) c[j] = 0;
     if (!countChecked<L>(A, bounds[p], bounds[p + 1], c, [](int32_t j) { return j; })) bad.store(true);
   });
+  if (cancelRequested()) return abandoned();
   if (bad.load()) return structureError<L>(A);
   // Column totals, then the global prefix (serial over cols), then each part's offsets.
   const int64_t chunks = partsFor(cols * P, int64_t{1} << 16);
@@ -156,6 +162,7 @@ Status transposeBuckets(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T
     for (int64_t b = 0; b < B; b++) c[b] = 0;
     if (!countChecked<L>(A, bounds[p], bounds[p + 1], c, [shift](int32_t j) { return j >> shift; })) bad.store(true);
   });
+  if (cancelRequested()) return abandoned();
   if (bad.load()) return structureError<L>(A);
   int64_t total = 0;
   for (int64_t b = 0; b < B; b++) {
