@@ -51,25 +51,39 @@ inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols
 // (kF32Block + 1) * 2^-24 of the sum of the absolute terms, inside the f32 agreement of DESIGN.md.
 constexpr int64_t kF32Block = 32;
 
+// The float sum of entries [s, e) (at most kF32Block of them) into `block`.
+template <SimdLevel L>
+inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
+                       float& block) {
+  float b = 0;
+  int64_t k = s;
+  for (; k + 2 <= e; k += 2) {
+    const int32_t j0 = ci[k], j1 = ci[k + 1];
+    if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
+    b += v[k] * x[j0];
+    b += v[k + 1] * x[j1];
+  }
+  if (k < e) {
+    const int32_t j = ci[k];
+    if (outOfRange(j, cols)) return false;
+    b += v[k] * x[j];
+  }
+  block = b;
+  return true;
+}
+
 template <SimdLevel L>
 inline bool rowDotF32Blocked(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
                              Acc& out) {
+  float block = 0;
+  if (e - s <= kF32Block) {  // most rows: one block, none of the block loop's bookkeeping
+    if (!floatBlock<L>(ci, v, x, cols, s, e, block)) return false;
+    out = static_cast<Acc>(block);
+    return true;
+  }
   Acc total = 0;
-  for (int64_t k = s; k < e;) {
-    const int64_t be = e - k > kF32Block ? k + kF32Block : e;
-    float block = 0;
-    for (; k + 2 <= be; k += 2) {
-      const int32_t j0 = ci[k], j1 = ci[k + 1];
-      if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
-      block += v[k] * x[j0];
-      block += v[k + 1] * x[j1];
-    }
-    if (k < be) {
-      const int32_t j = ci[k];
-      if (outOfRange(j, cols)) return false;
-      block += v[k] * x[j];
-      k++;
-    }
+  for (int64_t k = s; k < e; k += kF32Block) {
+    if (!floatBlock<L>(ci, v, x, cols, k, e - k > kF32Block ? k + kF32Block : e, block)) return false;
     total += static_cast<Acc>(block);
   }
   out = total;
