@@ -92,34 +92,7 @@ Status bsrSpmm(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, d
     if (noMemory.load()) return Status::noMemory("the BSR SpMM accumulator");
     return Status::okay();
   }
-  // As the transposed SpMV (bsr_spmv.hpp): validated first, then the grouped deterministic scatter;
-  // block column J owns the rows [J*c, J*c + c) of Y, c*k values.
-  s = validateBsr(A, false);
-  if (!s.ok()) return s;
-  const int64_t r = A.r;
-  const int64_t c = A.c;
-  const int64_t rc = r * c;
-  return scatterTransposed<L>(
-      bsrBlockPattern(A), c * k, Y, [&] { bsrScaleOutput<L>(Y, A.cols * k, beta); },
-      [&](int64_t I0, int64_t I1, T* base, int64_t lo) {
-        for (int64_t I = I0; I < I1; I++) {
-          const int64_t end = A.blockRowPtr[I + 1];
-          for (int64_t b = A.blockRowPtr[I]; b < end; b++) {
-            const int64_t J = A.blockColIdx[b];
-            const T* v = A.values + b * rc;
-            for (int64_t ii = 0; ii < r; ii++) {
-              const T* __restrict xr = X + (I * r + ii) * k;
-              for (int64_t jj = 0; jj < c; jj++) {
-                const Acc a = static_cast<Acc>(v[ii * c + jj]);
-                T* __restrict yr = base + ((J - lo) * c + jj) * k;
-                for (int64_t t = 0; t < k; t++) {
-                  yr[t] = static_cast<T>(static_cast<Acc>(yr[t]) + a * (alpha * static_cast<Acc>(xr[t])));
-                }
-              }
-            }
-          }
-        }
-      });
+  return bsrProductTransposed<L>(A, X, k, Y, alpha, beta);
 }
 
 }  // namespace sparse

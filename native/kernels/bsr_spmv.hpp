@@ -269,6 +269,39 @@ Status bsrPartition(const BsrView<T>& A, std::vector<int64_t>& bounds) {
   return Status::okay();
 }
 
+// Y = alpha*A^T*X + beta*Y with X (rows x k) and Y (cols x k) dense row-major; SpMV is k = 1.
+// Validated before Y is touched, so a bad matrix leaves Y as it was; then the deterministic grouped
+// scatter of par_csr.hpp over the block pattern (block column J owns the rows [J*c, J*c + c) of Y).
+template <SimdLevel L, class T>
+Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta) {
+  Status s = validateBsr(A, false);
+  if (!s.ok()) return s;
+  const int64_t r = A.r;
+  const int64_t c = A.c;
+  const int64_t rc = r * c;
+  return scatterTransposed<L>(
+      bsrBlockPattern(A), c * k, Y, [&] { bsrScaleOutput<L>(Y, A.cols * k, beta); },
+      [&](int64_t I0, int64_t I1, T* base, int64_t lo) {
+        for (int64_t I = I0; I < I1; I++) {
+          const int64_t end = A.blockRowPtr[I + 1];
+          for (int64_t b = A.blockRowPtr[I]; b < end; b++) {
+            const int64_t J = A.blockColIdx[b];
+            const T* v = A.values + b * rc;
+            for (int64_t ii = 0; ii < r; ii++) {
+              const T* __restrict xr = X + (I * r + ii) * k;
+              for (int64_t jj = 0; jj < c; jj++) {
+                const Acc a = static_cast<Acc>(v[ii * c + jj]);
+                T* __restrict yr = base + ((J - lo) * c + jj) * k;
+                for (int64_t t = 0; t < k; t++) {
+                  yr[t] = static_cast<T>(static_cast<Acc>(yr[t]) + a * (alpha * static_cast<Acc>(xr[t])));
+                }
+              }
+            }
+          }
+        }
+      });
+}
+
 template <SimdLevel L, class T>
 Status bsrSpmv(const BsrView<T>& A, const T* x, T* y, double alpha, double beta, bool transpose) {
   Status s = checkBsrEnds(A);
@@ -285,32 +318,7 @@ Status bsrSpmv(const BsrView<T>& A, const T* x, T* y, double alpha, double beta,
     if (failed.load()) return validateBsr(A, false);
     return Status::okay();
   }
-  // Validated before y is touched, so a bad matrix leaves y as it was; then the deterministic
-  // grouped scatter of par_csr.hpp over the block pattern (a block column J owns y[J*c, J*c + c)).
-  s = validateBsr(A, false);
-  if (!s.ok()) return s;
-  const int64_t r = A.r;
-  const int64_t c = A.c;
-  const int64_t rc = r * c;
-  return scatterTransposed<L>(
-      bsrBlockPattern(A), c, y, [&] { bsrScaleOutput<L>(y, A.cols, beta); },
-      [&](int64_t I0, int64_t I1, T* base, int64_t lo) {
-        Acc xs[kMaxBlock];
-        for (int64_t I = I0; I < I1; I++) {
-          for (int64_t ii = 0; ii < r; ii++) xs[ii] = alpha * static_cast<Acc>(x[I * r + ii]);
-          const int64_t end = A.blockRowPtr[I + 1];
-          for (int64_t k = A.blockRowPtr[I]; k < end; k++) {
-            T* yb = base + (static_cast<int64_t>(A.blockColIdx[k]) - lo) * c;
-            const T* v = A.values + k * rc;
-            for (int64_t ii = 0; ii < r; ii++) {
-              const Acc xi = xs[ii];
-              for (int64_t jj = 0; jj < c; jj++) {
-                yb[jj] = static_cast<T>(static_cast<Acc>(yb[jj]) + static_cast<Acc>(v[ii * c + jj]) * xi);
-              }
-            }
-          }
-        }
-      });
+  return bsrProductTransposed<L>(A, x, 1, y, alpha, beta);
 }
 
 }  // namespace sparse

@@ -110,16 +110,7 @@ Status cooToCsrSymbolic(int64_t rows, int64_t cols, const int32_t* ri, int64_t r
     }
     return Status::format("column index " + num(ci[t]) + " at entry " + num(t) + " is out of range [0, " + num(cols) + ")");
   }
-  int64_t total = 0;
-  for (int64_t b = 0; b < B; b++) {
-    start[b] = total;
-    for (int64_t p = 0; p < P; p++) {
-      const int64_t v = cnt[p * B + b];
-      cnt[p * B + b] = total;
-      total += v;
-    }
-  }
-  start[B] = total;
+  bucketCursors(cnt.data(), P, B, start);
   const int32_t mask = static_cast<int32_t>(width - 1);
   parallelFor(P, [&](int64_t p) {
     int64_t* cur = cnt.data() + p * B;

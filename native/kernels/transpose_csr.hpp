@@ -164,16 +164,7 @@ Status transposeBuckets(const CsrView<T>& A, int32_t* rowPtr, int32_t* colIdx, T
   });
   if (cancelRequested()) return abandoned();
   if (bad.load()) return structureError<L>(A);
-  int64_t total = 0;
-  for (int64_t b = 0; b < B; b++) {
-    start[b] = total;
-    for (int64_t p = 0; p < P; p++) {
-      const int64_t v = cnt[p * B + b];
-      cnt[p * B + b] = total;
-      total += v;
-    }
-  }
-  start[B] = total;
+  bucketCursors(cnt.data(), P, B, start.data());
   // Level one: each bucket's entries, in row order, into its region of the output.
   const uint16_t mask = static_cast<uint16_t>(width - 1);
   parallelFor(P, [&](int64_t p) {

@@ -116,6 +116,22 @@ inline int64_t csrParts(int64_t rows, int64_t nnz, int64_t grain = int64_t{1} <<
 
 namespace sparse {
 
+// Counting sort over P parts and B buckets: turns each part's counts (cnt[p*B + b]) into its
+// write cursors and fills start[0..B] with the buckets' offsets. Buckets hold their entries in part
+// order, so the sort is stable for any P.
+inline void bucketCursors(int64_t* cnt, int64_t P, int64_t B, int64_t* start) {
+  int64_t total = 0;
+  for (int64_t b = 0; b < B; b++) {
+    start[b] = total;
+    for (int64_t p = 0; p < P; p++) {
+      const int64_t v = cnt[p * B + b];
+      cnt[p * B + b] = total;
+      total += v;
+    }
+  }
+  start[B] = total;
+}
+
 // Cursor parts for the exact counting sorts: one a thread, fewer for small inputs.
 inline int64_t countingParts(int64_t work) {
   const int64_t byWork = partsFor(work, int64_t{1} << 16);
