@@ -9,6 +9,8 @@
 //   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
 //                   r0, r1) -> number
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
+//   otScalingSweepDense(rows, cols, K: Float64Array (rows*cols), v (>= cols), a, uOld, uNew (>= rows),
+//                   colAcc (>= cols), r0, r1) -> the rows' marginal error (kernels/ot_plan.hpp)
 //   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
 //                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
 //                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
@@ -180,6 +182,26 @@ Napi::Value OtKernelMatvecDense(const Napi::CallbackInfo& info) {
   requireLength(y, transpose ? a.cols : a.rows, fn, "y", true);
   check(env, kernels(env).otKernelMatvec(a.rows, a.cols, a.data.Data(), x.Data(), y.Data(), transpose, a.r0, a.r1));
   return env.Undefined();
+}
+
+Napi::Value OtScalingSweepDense(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otScalingSweep";
+  const DenseF64Args k = readDenseF64(info, fn, "K", 8);
+  const Napi::Float64Array v = getF64(info, 3, "v");
+  const Napi::Float64Array a = getF64(info, 4, "a");
+  const Napi::Float64Array uOld = getF64(info, 5, "uOld");
+  Napi::Float64Array uNew = getF64(info, 6, "uNew");
+  Napi::Float64Array colAcc = getF64(info, 7, "colAcc");
+  requireLength(v, k.cols, fn, "v", true);
+  requireLength(colAcc, k.cols, fn, "colAcc", true);
+  requireLength(a, k.rows, fn, "a", true);
+  requireLength(uOld, k.rows, fn, "uOld", true);
+  requireLength(uNew, k.rows, fn, "uNew", true);
+  double err = 0;
+  check(env, kernels(env).otScalingSweep(k.rows, k.cols, k.data.Data(), v.Data(), a.Data(), uOld.Data(), uNew.Data(),
+                                         colAcc.Data(), &err, k.r0, k.r1));
+  return Napi::Number::New(env, err);
 }
 
 Napi::Value OtLseColsDense(const Napi::CallbackInfo& info) {
@@ -372,6 +394,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtPlanPassDense>(env, exports, "otPlanPassDense");
   exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
   exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
+  exportFunction<OtScalingSweepDense>(env, exports, "otScalingSweepDense");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
   exportFunction<OtPcg>(env, exports, "otPcg");

@@ -102,6 +102,9 @@ using OtExpm1DotFn = Status (*)(int64_t rows, int64_t cols, const double* P, con
                                 double scale, double* acc, int64_t r0, int64_t r1);
 using OtKernelMatvecFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* x, double* y,
                                     bool transpose, int64_t r0, int64_t r1);
+using OtScalingSweepFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* v, const double* a,
+                                    const double* uOld, double* uNew, double* colAcc, double* err, int64_t r0,
+                                    int64_t r1);
 template <class T>
 using OtLseColsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps, double* colMax,
                                double* colSum, int64_t r0, int64_t r1);
@@ -134,6 +137,7 @@ struct KernelTable {
   OtPlanPassFn<float> otPlanPassF32 = nullptr;
   OtExpm1DotFn otExpm1Dot = nullptr;
   OtKernelMatvecFn otKernelMatvec = nullptr;
+  OtScalingSweepFn otScalingSweep = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
   OtLogSolveFn<double> otLogSolveF64 = nullptr;
   OtLogSolveFn<float> otLogSolveF32 = nullptr;

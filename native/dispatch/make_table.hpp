@@ -39,6 +39,7 @@ KernelTable makeKernelTable() {
   t.otPlanPassF32 = &otPlanPass<L, float>;
   t.otExpm1Dot = &otExpm1Dot<L>;
   t.otKernelMatvec = &otKernelMatvec<L>;
+  t.otScalingSweep = &otScalingSweep<L>;
   t.otExpProbe = &otExpProbe<L>;
   t.otLogSolveF64 = &otLogSolve<L, double>;
   t.otLogSolveF32 = &otLogSolve<L, float>;

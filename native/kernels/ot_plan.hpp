@@ -5,6 +5,7 @@
 //                    P stored unless null
 //   otExpm1Dot:      *acc += sum_ij P_ij (expm1(t) - t), t = scale (df_i + dg_j)
 //   otKernelMatvec:  y_i = sum_j K_ij x_j, or y_j += sum_i K_ij x_i (transpose)
+//   otScalingSweep:  the row half of a scaling-form Sinkhorn iteration with K^T u fused in
 // Threads: rows are cut into tasks by the input size only; a task writes partial column sums and
 // partial scalars into its own slot, and the slots are added in task order, so the bits do not
 // depend on the thread count (ot_rows.hpp).
@@ -203,6 +204,42 @@ Status otExpm1Dot(int64_t rows, int64_t cols, const double* P, const double* df,
   return Status::okay();
 }
 
+// sum_j row[j] x[j]: two 4-lane accumulators, then the tail in order.
+template <SimdLevel L>
+inline double otRowDot(const double* row, const double* x, int64_t cols) {
+  int64_t j = 0;
+  double s = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0;
+    for (; j + 8 <= cols; j += 8) {
+      s0 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(x + j), s0);
+      s1 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 4), _mm256_loadu_pd(x + j + 4), s1);
+    }
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
+    s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
+#endif
+  for (; j < cols; j++) s += row[j] * x[j];
+  return s;
+}
+
+// part[j] += row[j] * xi.
+template <SimdLevel L>
+inline void otRowAxpy(const double* row, double xi, int64_t cols, double* part) {
+  int64_t j = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
+    const __m256d vx = _mm256_set1_pd(xi);
+    for (; j + 4 <= cols; j += 4) {
+      _mm256_storeu_pd(part + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(part + j)));
+    }
+  }
+#endif
+  for (; j < cols; j++) part[j] += row[j] * xi;
+}
+
 template <SimdLevel L>
 Status otKernelMatvec(int64_t rows, int64_t cols, const double* K, const double* x, double* y, bool transpose,
                       int64_t r0, int64_t r1) {
@@ -211,42 +248,42 @@ Status otKernelMatvec(int64_t rows, int64_t cols, const double* K, const double*
   if (!transpose) {
     const OtRowTasks rt(r0, r1, cols);
     parallelFor(rt.tasks, [&](int64_t t) {
-      for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
-        const double* row = K + i * cols;
-        int64_t j = 0;
-        double s = 0;
-#if defined(__x86_64__) || defined(_M_X64)
-        if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-          __m256d s0 = _mm256_setzero_pd(), s1 = s0;
-          for (; j + 8 <= cols; j += 8) {
-            s0 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(x + j), s0);
-            s1 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 4), _mm256_loadu_pd(x + j + 4), s1);
-          }
-          alignas(32) double lanes[4];
-          _mm256_store_pd(lanes, _mm256_add_pd(s0, s1));
-          s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        }
-#endif
-        for (; j < cols; j++) s += row[j] * x[j];
-        y[i] = s;
-      }
+      for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) y[i] = otRowDot<L>(K + i * cols, x, cols);
     });
     return Status::okay();
   }
-  otRowsIntoColumns(r0, r1, cols, y, [&](int64_t i, double* part) {
-    const double* row = K + i * cols;
-    const double xi = x[i];
-    int64_t j = 0;
-#if defined(__x86_64__) || defined(_M_X64)
-    if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
-      const __m256d vx = _mm256_set1_pd(xi);
-      for (; j + 4 <= cols; j += 4) {
-        _mm256_storeu_pd(part + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(part + j)));
-      }
+  otRowsIntoColumns(r0, r1, cols, y,
+                    [&](int64_t i, double* part) { otRowAxpy<L>(K + i * cols, x[i], cols, part); });
+  return Status::okay();
+}
+
+// One row half of a scaling-form Sinkhorn iteration, fused so that K is read once per iteration
+// (each row is still in L1 for its second use): for rows i in [r0, r1), s = (K v)_i,
+// *err += |uOld_i s - a_i| (the row marginal error of the current scalings), uNew_i = a_i / s, and
+// colAcc += uNew_i K_i (the K^T u the column half needs). Partial sums per task, added in task order.
+template <SimdLevel L>
+Status otScalingSweep(int64_t rows, int64_t cols, const double* K, const double* v, const double* a,
+                      const double* uOld, double* uNew, double* colAcc, double* err, int64_t r0, int64_t r1) {
+  (void)rows;
+  if (r1 <= r0) return Status::okay();
+  const OtRowTasks rt(r0, r1, cols);
+  std::vector<double> parts(static_cast<size_t>(rt.tasks * cols), 0.0);
+  std::vector<double> errs(static_cast<size_t>(rt.tasks), 0.0);
+  parallelFor(rt.tasks, [&](int64_t t) {
+    double* part = parts.data() + t * cols;
+    double e = 0;
+    for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
+      const double* row = K + i * cols;
+      const double s = otRowDot<L>(row, v, cols);
+      e += std::abs(uOld[i] * s - a[i]);
+      const double ui = a[i] / s;
+      uNew[i] = ui;
+      otRowAxpy<L>(row, ui, cols, part);
     }
-#endif
-    for (; j < cols; j++) part[j] += row[j] * xi;
+    errs[static_cast<size_t>(t)] = e;
   });
+  for (int64_t t = 0; t < rt.tasks; t++) *err += errs[static_cast<size_t>(t)];
+  otMergeColumnParts(parts, rt.tasks, cols, colAcc);
   return Status::okay();
 }
 

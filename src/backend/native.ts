@@ -56,11 +56,12 @@ interface OtAddon {
   otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+  otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
   otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
   otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
-type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
+type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otScalingSweep' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
 
 type Addon = { [K in Exclude<keyof Backend, 'name' | OtMethod | AsyncKey>]: Backend[K] } & NativeAsyncAddon & NativeControl & OtAddon;
 
@@ -101,7 +102,7 @@ function mapped<R>(fn: () => R): R {
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
   return {
     ...(typeof pcg === 'function'
       ? {
@@ -137,6 +138,10 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
       K.kind !== 'dense' || !(K.data instanceof Float64Array) || typeof matvec !== 'function'
         ? js.otKernelMatvec(K, x, y, transpose, r0, r1)
         : mapped(() => matvec.call(addon, K.rows, K.cols, K.data as Float64Array, x, y, transpose, r0, r1)),
+    otScalingSweep: (K, v, a, uOld, uNew, colAcc, r0, r1) =>
+      K.kind !== 'dense' || !(K.data instanceof Float64Array) || typeof sweep !== 'function'
+        ? js.otScalingSweep(K, v, a, uOld, uNew, colAcc, r0, r1)
+        : mapped(() => sweep.call(addon, K.rows, K.cols, K.data as Float64Array, v, a, uOld, uNew, colAcc, r0, r1)),
   };
 }
 

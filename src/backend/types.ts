@@ -201,6 +201,13 @@ export interface Backend {
   otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
 
   /**
+   * The row half of a scaling-form Sinkhorn iteration with K^T u fused in (K is read once): for rows
+   * i in [r0, r1), s = (K v)_i, uNew_i = a_i / s, colAcc += uNew_i * (row i of K); returns the sum
+   * of |uOld_i * s - a_i| over these rows (the row marginal error of the scalings (uOld, v)).
+   */
+  otScalingSweep(K: OtCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
+
+  /**
    * Whole log-domain Sinkhorn solves of small dense problems, one per thread (sinkhornBatch): the
    * iteration of src/ot/log.ts on each job, f and g updated in place. Native only; absent on the
    * JS backend (which runs the problems one after another through the generator solver).

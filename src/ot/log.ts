@@ -12,7 +12,7 @@ import { lseCols, lseRows, record, type Ctx, type Work } from './work.js';
  * Runs at most `limit` iterations in this call (and never past maxIter in total); returns true when
  * the marginal error reached tol.
  */
-export function* logIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'newton' = 'sinkhorn'): Work<boolean> {
+export function* logIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'newton' = 'sinkhorn', recordStart = ctx.st.history.length === 0): Work<boolean> {
   const { n, m, eps, a, b, st, epsLogA, epsLogB, rowBuf: lr, colBuf: lc } = ctx;
   const { tol, maxIter } = ctx.p;
   const inv = 1 / eps;
@@ -33,8 +33,8 @@ export function* logIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'new
       yield* lseCols(ctx, f, lc, colGuess);
       for (let j = 0; j < m; j++) err += Math.abs(Math.exp((g[j] + lc[j]) * inv) - b[j]);
     }
-    // The starting point of a later stage was already recorded by the stage before it.
-    if (done > 0 || st.history.length === 0) record(ctx, err, phase);
+    // The starting point of a later stage was usually recorded by the stage before it.
+    if (done > 0 || recordStart) record(ctx, err, phase);
     if (err <= tol) return true;
     if (done >= limit || st.iterations >= maxIter) return false;
     for (let i = 0; i < n; i++) f[i] = epsLogA[i] - lr[i];

@@ -3,6 +3,7 @@ import { FormatError, ShapeError } from '../errors.js';
 import { CsrMatrix } from '../formats/csr.js';
 import { DenseMatrix } from '../formats/dense.js';
 import type { Values } from '../types.js';
+import { kernelEntries, STORED_KERNEL_MAX_ENTRIES } from './stabilized.js';
 
 export type SinkhornMethod = 'sinkhorn' | 'log' | 'sns';
 
@@ -51,6 +52,15 @@ export interface SinkhornOptions {
   f0?: ArrayLike<number>;
   /** Warm start: column potentials (length m). */
   g0?: ArrayLike<number>;
+  /**
+   * Method 'log' only: run the log-domain iteration as scaling steps on a stored kernel
+   * K = exp((f + g - C)/epsilon) re-anchored on the potentials whenever a scaling leaves
+   * [e^-50, e^50], with log-domain steps wherever K degenerates (src/ot/stabilized.ts). Same
+   * iteration and the same safety at any epsilon, several times faster per iteration (no exp), at
+   * the price of n*m float64 of memory. Default: true when C has at most 2^27 entries (1 GiB of
+   * kernel), false above.
+   */
+  stabilized?: boolean;
   onIteration?: (info: SinkhornIterationInfo) => void;
   signal?: AbortSignal;
   sns?: SnsOptions;
@@ -76,6 +86,8 @@ export interface Problem {
   method: SinkhornMethod;
   tol: number;
   maxIter: number;
+  /** Method 'log' on a stored, re-anchored kernel (SinkhornOptions.stabilized, resolved). */
+  stabilized: boolean;
   f0: Float64Array | null;
   g0: Float64Array | null;
   onIteration?: (info: SinkhornIterationInfo) => void;
@@ -291,6 +303,8 @@ export function prepare(aIn: unknown, bIn: unknown, C: unknown, options: Sinkhor
     if (s !== 1) for (let j = 0; j < b.length; j++) b[j] *= s;
   }
   const cost = rowMap === null && colMap === null ? cost0 : reduceCost(cost0, rowMap ?? identity(n0), colMap ?? identity(m0));
+  if (options.stabilized !== undefined && typeof options.stabilized !== 'boolean') throw new TypeError('stabilized must be a boolean');
+  const stabilized = options.stabilized ?? kernelEntries(cost) <= STORED_KERNEL_MAX_ENTRIES;
 
   if (cost.kind === 'csr') {
     // A row or column with positive mass and no allowed entry makes the problem infeasible.
@@ -330,6 +344,7 @@ export function prepare(aIn: unknown, bIn: unknown, C: unknown, options: Sinkhor
     method,
     tol,
     maxIter,
+    stabilized,
     f0,
     g0,
     onIteration: options.onIteration,

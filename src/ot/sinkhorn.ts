@@ -8,6 +8,7 @@ import { prepare, type Problem, type SinkhornOptions } from './options.js';
 import { finish, trivialResult, type SinkhornResult } from './result.js';
 import { scalingIterations } from './scaling.js';
 import { snsIterations } from './sns.js';
+import { stabilizedIterations } from './stabilized.js';
 import { checkAbort, makeCtx, type Work } from './work.js';
 
 function* solve(p: Problem): Work<SinkhornResult> {
@@ -16,6 +17,7 @@ function* solve(p: Problem): Work<SinkhornResult> {
   const ctx = makeCtx(activeBackend(), p);
   if (p.method === 'sinkhorn') yield* scalingIterations(ctx);
   else if (p.method === 'sns') yield* snsIterations(ctx);
+  else if (p.stabilized) yield* stabilizedIterations(ctx, p.maxIter);
   else yield* logIterations(ctx, p.maxIter);
   checkAbort(ctx);
   return yield* finish(ctx);

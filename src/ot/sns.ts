@@ -1,4 +1,4 @@
-import { logIterations } from './log.js';
+import { stabilizedIterations } from './stabilized.js';
 import { pcg, projectGauge } from './sns-cg.js';
 import { sparsifiedHessian } from './sns-hessian.js';
 import { checkAbort, expm1Dot, planPass, record, type Ctx, type Work } from './work.js';
@@ -24,7 +24,7 @@ const CLIP = 100;
 
 /**
  * Sinkhorn-Newton-Sparse (Tang et al., ICLR 2024), as specified in the project notes:
- * 1. log-domain Sinkhorn for `warmupIterations` (8; the paper's 20 measured no better, see
+ * 1. log-domain Sinkhorn (the stabilized form, src/ot/stabilized.ts) for `warmupIterations` (8; the paper's 20 measured no better, see
  *    SnsOptions) iterations, or until converged;
  * 2. Newton steps on the concave dual L(f, g) = a.f + b.g - eps sum P: gradient G = (a - P1, b - P^T 1),
  *    Hessian -(1/eps)[[diag(P1), P], [P^T, diag(P^T 1)]] with P sparsified by the mass rule (drop the
@@ -38,10 +38,11 @@ const CLIP = 100;
  */
 export function* snsIterations(ctx: Ctx): Work<boolean> {
   const { n, m, eps, a, b, st, p } = ctx;
-  if (yield* logIterations(ctx, Math.min(p.warmup, p.maxIter), 'sinkhorn')) return true;
   const C = ctx.C;
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const P = new Float64Array(len);
+  // The Sinkhorn steps run on a kernel stored in P's array (it is rebuilt before each Newton step).
+  if (yield* stabilizedIterations(ctx, Math.min(p.warmup, p.maxIter), 'sinkhorn', P)) return true;
   const r = new Float64Array(n);
   const c = new Float64Array(m);
   const stats = new Float64Array(2);
@@ -107,7 +108,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
       recordNext = true;
     } else {
       // Rescue: no step increased the dual; a few Sinkhorn steps and try Newton again.
-      if (yield* logIterations(ctx, RESCUE_ITERATIONS, 'sinkhorn')) return true;
+      if (yield* stabilizedIterations(ctx, RESCUE_ITERATIONS, 'sinkhorn', P)) return true;
       recordNext = false;
     }
   }

@@ -179,3 +179,18 @@ export function* kernelMatvec(ctx: Ctx, K: OtCost, x: Float64Array, y: Float64Ar
     yield;
   }
 }
+
+/**
+ * The row half of a scaling-form iteration on a stored kernel K (see Backend.otScalingSweep):
+ * uNew = a / (K v), colAcc = K^T uNew; returns the row marginal error of (uOld, v).
+ */
+export function* scalingSweep(ctx: Ctx, K: OtCost, v: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array): Work<number> {
+  colAcc.fill(0);
+  let err = 0;
+  const B = ctx.blocks;
+  for (let k = 0; k + 1 < B.length; k++) {
+    err += ctx.be.otScalingSweep(K, v, ctx.a, uOld, uNew, colAcc, B[k], B[k + 1]);
+    yield;
+  }
+  return err;
+}

@@ -181,6 +181,36 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
       runs,
     );
   });
+  it('fused scaling sweep: row error, a / (K v) and K^T u, streamed over row blocks', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.integer({ min: 1, max: 30 }), fc.boolean(), ({ C, rnd }, cut, zeroRow) => {
+        const K: OtCost = { kind: 'dense', rows: C.rows, cols: C.cols, data: Float64Array.from({ length: C.rows * C.cols }, rnd) };
+        // A row of zeros gives 1/0 = Infinity in both (the solver's degeneracy signal).
+        if (zeroRow) (K.data as Float64Array).fill(0, 0, C.cols);
+        const v = Float64Array.from({ length: C.cols }, () => rnd() + 0.1);
+        const a = Float64Array.from({ length: C.rows }, () => rnd() + 0.1);
+        const uOld = Float64Array.from({ length: C.rows }, () => rnd() + 0.1);
+        const col0 = Float64Array.from({ length: C.cols }, rnd);
+        const run = (be: Backend) => {
+          const uNew = new Float64Array(C.rows);
+          const col = col0.slice();
+          const k = Math.min(cut, C.rows);
+          const err = be.otScalingSweep(K, v, a, uOld, uNew, col, 0, k) + be.otScalingSweep(K, v, a, uOld, uNew, col, k, C.rows);
+          return { err, uNew, col };
+        };
+        const x = run(jsBackend);
+        const y = run(native);
+        close(x.err, y.err);
+        for (let i = 0; i < C.rows; i++) close(x.uNew[i], y.uNew[i]);
+        for (let j = 0; j < C.cols; j++) {
+          if (zeroRow) expect(Number.isNaN(y.col[j])).toBe(Number.isNaN(x.col[j]));
+          else close(x.col[j], y.col[j]);
+        }
+      }),
+      runs,
+    );
+  });
 });
 
 describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
@@ -264,7 +294,11 @@ describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count'
       native.otKernelMatvec({ ...C, data: plan.P! } as OtCost, f, y, true, 0, rows);
       const z = new Float64Array(rows);
       native.otKernelMatvec({ ...C, data: plan.P! } as OtCost, g, z, false, 0, rows);
-      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z];
+      const uNew = new Float64Array(rows);
+      const col = new Float64Array(cols);
+      const a = new Float64Array(rows).fill(1 / rows);
+      const err = native.otScalingSweep({ ...C, data: plan.P! } as OtCost, g.map(Math.exp), a, a, uNew, col, 0, rows);
+      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z, uNew, col, Float64Array.of(err)];
     };
     try {
       control!.setThreads(1);
@@ -292,5 +326,10 @@ describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count'
     expect(() => native.otExpm1Dot(C, new Float64Array(12), f3, f3, 1, 0, 0, 3)).toThrow(ShapeError);
     expect(() => native.otKernelMatvec(C, f3, f3, false, 0, 3)).toThrow(ShapeError);
     expect(() => native.otKernelMatvec(C, f3, f3, true, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep(C, f3, f3, f3, f3, f4, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep(C, f4, f3, f3, f3, f3, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep(C, f4, new Float64Array(2), f3, f3, f4, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep(C, f4, f3, f3, f3, f4, 1, 4)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep({ ...C, data: new Float32Array(12) }, f4, f3, f3, f3, f4, 0, 3)).not.toThrow();
   });
 });

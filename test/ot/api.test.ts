@@ -208,6 +208,80 @@ describe('sparse (CSR) costs: absent entries are forbidden', () => {
   });
 });
 
+describe("method 'log' on a stored, re-anchored kernel (stabilized) is the log-domain iteration", () => {
+  const band = (m: number): CsrMatrix => {
+    const dense = pointCloudCost(m, m, 'l1', 43);
+    const rowPtr = new Int32Array(m + 1);
+    const cols: number[] = [];
+    const vals: number[] = [];
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        if (Math.abs(i - j) <= 3 || (i * 5 + j) % 7 === 0) {
+          cols.push(j);
+          vals.push(dense.data[i * m + j]);
+        }
+      }
+      rowPtr[i + 1] = cols.length;
+    }
+    return CsrMatrix.fromArrays({ rows: m, cols: m, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(vals) });
+  };
+  const f32 = new DenseMatrix(n, n, Float32Array.from(C.data));
+  const cases: [string, DenseMatrix | CsrMatrix, number][] = [
+    ['dense f64', C, 0.05],
+    ['dense f64, small epsilon (absorptions)', C, 2e-3],
+    ['dense f32', f32, 0.01],
+    ['CSR', band(n), 0.01],
+  ];
+  for (const [name, cost, rel] of cases) {
+    it(`${name}: same iterations, history and potentials as the pure log iteration`, () => {
+      // Converged or not within maxIter: the two must walk the same path.
+      const opts = { epsilonRelative: rel, method: 'log' as const, maxIter: 3000 };
+      const x = sinkhorn(a, a, cost, { ...opts, stabilized: false });
+      const y = sinkhorn(a, a, cost, { ...opts, stabilized: true });
+      expect(y.converged).toBe(x.converged);
+      expect(y.iterations).toBe(x.iterations);
+      expect(y.history.length).toBe(x.history.length);
+      for (let k = 0; k < x.history.length; k++) expect(Math.abs(y.history[k] - x.history[k])).toBeLessThanOrEqual(1e-9 * x.history[0] + 1e-12);
+      for (let i = 0; i < n; i++) {
+        expect(Math.abs(y.f[i] - x.f[i])).toBeLessThan(1e-9);
+        expect(Math.abs(y.g[i] - x.g[i])).toBeLessThan(1e-9);
+      }
+      expect(Math.abs(y.cost - x.cost)).toBeLessThan(1e-9 * Math.abs(x.cost));
+    });
+  }
+
+  for (const shift of [-1000, 1000]) {
+    it(`a warm start whose kernel ${shift < 0 ? 'underflows' : 'overflows'} everywhere falls back to log-domain steps`, () => {
+      const eps = 0.01;
+      const opts = { epsilon: eps, method: 'log' as const, f0: new Float64Array(n).fill(shift * eps), g0: new Float64Array(n) };
+      const x = sinkhorn(a, a, C, { ...opts, stabilized: false });
+      const y = sinkhorn(a, a, C, { ...opts, stabilized: true });
+      expect(y.converged).toBe(true);
+      expect(y.iterations).toBe(x.iterations);
+      expect(y.history.length).toBe(x.history.length);
+      // The starting point's error is Infinity for the overflowing start in both.
+      expect(y.history.slice(1).every(Number.isFinite)).toBe(true);
+      for (let i = 0; i < n; i++) expect(Math.abs(y.f[i] - x.f[i])).toBeLessThan(1e-9);
+    });
+  }
+
+  it('a row of tiny mass (1e-250) walks the same path', () => {
+    const w = uniform(n);
+    w[3] = 1e-250;
+    const R = randomCost(n, n, 5);
+    const opts = { epsilonRelative: 0.05, method: 'log' as const, maxIter: 3000 };
+    const x = sinkhorn(w, w.slice(), R, { ...opts, stabilized: false });
+    const y = sinkhorn(w, w.slice(), R, { ...opts, stabilized: true });
+    expect(y.converged).toBe(true);
+    expect(y.iterations).toBe(x.iterations);
+    for (let i = 0; i < n; i++) expect(Math.abs(y.f[i] - x.f[i])).toBeLessThan(1e-9);
+  });
+
+  it('stabilized must be a boolean', () => {
+    expect(() => sinkhorn(a, a, C, { epsilon: 0.1, stabilized: 1 as unknown as boolean })).toThrow(TypeError);
+  });
+});
+
 describe("the scaling form's breakdown", () => {
   it("raises ERR_SPARSE_NUMERIC suggesting 'log' instead of returning NaN", () => {
     // Every cost is at least 0.5, so exp(-C/epsilon) is exactly zero at epsilon = 1e-4.

@@ -11,7 +11,7 @@ import { colSumsCsr, diagonalCsr, normFrobeniusCsr, rowSumsCsr } from './reducti
 import { spgemmCsr } from './spgemm.js';
 import { spmmCsr, spmmCsrTransposed } from './spmm.js';
 import { spmvCsr, spmvCsrTransposed } from './spmv.js';
-import { otExpm1Dot, otKernelMatvec, otLseCols, otLseColsShifted, otLseRows, otPlanPass } from './ot.js';
+import { otExpm1Dot, otKernelMatvec, otLseCols, otLseColsShifted, otLseRows, otPlanPass, otScalingSweep } from './ot.js';
 import { transposeCsr } from './transpose.js';
 
 /** The pure-TypeScript backend: the reference the native kernels are tested against. */
@@ -45,6 +45,7 @@ export const jsBackend: Backend = {
   otPlanPass,
   otExpm1Dot,
   otKernelMatvec,
+  otScalingSweep,
   csrToBsr,
   bsrToCsr,
   bsrSpmv(B, x, y, alpha, beta, transpose) {

@@ -274,3 +274,33 @@ export function otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, tran
     }
   }
 }
+
+export function otScalingSweep(K: OtCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number {
+  let err = 0;
+  if (K.kind === 'dense') {
+    const m = K.cols;
+    const d = K.data;
+    for (let i = r0; i < r1; i++) {
+      const base = i * m;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += d[base + j] * v[j];
+      err += Math.abs(uOld[i] * s - a[i]);
+      const ui = a[i] / s;
+      uNew[i] = ui;
+      for (let j = 0; j < m; j++) colAcc[j] += d[base + j] * ui;
+    }
+  } else {
+    const { rowPtr, colIdx, values } = K;
+    for (let i = r0; i < r1; i++) {
+      const start = rowPtr[i];
+      const end = rowPtr[i + 1];
+      let s = 0;
+      for (let k = start; k < end; k++) s += values[k] * v[colIdx[k]];
+      err += Math.abs(uOld[i] * s - a[i]);
+      const ui = a[i] / s;
+      uNew[i] = ui;
+      for (let k = start; k < end; k++) colAcc[colIdx[k]] += values[k] * ui;
+    }
+  }
+  return err;
+}
