@@ -257,6 +257,9 @@ OtLogProblem<T> readLogJob(Napi::Env env, const Napi::Object& o, const Napi::Typ
   p.tol = getNumber(o.Get("tol"), "tol");
   p.maxIter = getSize(o.Get("maxIter"), "maxIter");
   p.blockRows = getSize(o.Get("blockRows"), "blockRows");
+  const Napi::Value stabilized = o.Get("stabilized");
+  if (!stabilized.IsUndefined() && !stabilized.IsBoolean()) throwTypeError(env, at + ": stabilized must be a boolean");
+  p.stabilized = stabilized.IsBoolean() && stabilized.As<Napi::Boolean>().Value();
   if (!(p.eps > 0) || !std::isfinite(p.eps)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": eps must be finite and positive");
   if (!(p.tol >= 0)) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": tol must be non-negative");
   if (p.blockRows < 1) throwCoded(env, "ERR_SPARSE_FORMAT", at + ": blockRows must be positive");

@@ -18,6 +18,7 @@ struct OtLogProblem {
   double tol = 0;
   int64_t maxIter = 0;
   int64_t blockRows = 1;  // the row blocks of the JS driver (src/ot/work.ts rowBlocks)
+  bool stabilized = false;  // the stored-kernel form (src/ot/stabilized.ts)
   double* f = nullptr;    // in: start potentials; out: final ones
   double* g = nullptr;
 };

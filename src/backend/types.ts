@@ -72,6 +72,8 @@ export interface OtLogJob {
   maxIter: number;
   /** Rows per block of the JS driver (src/ot/work.ts), so that the exact column fallback streams alike. */
   blockRows: number;
+  /** The stored-kernel form of src/ot/stabilized.ts instead of the plain log-domain iteration. */
+  stabilized?: boolean;
   f: Float64Array;
   g: Float64Array;
 }

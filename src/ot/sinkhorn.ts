@@ -85,7 +85,8 @@ function batchable(p: Problem): boolean {
  * Many (small) problems; results in the order of `problems`, each as `sinkhorn` would return it.
  * On the native backend the log-domain problems with a dense cost (and no onIteration / signal)
  * run in parallel, one problem per thread, each start to finish in C++ (the same iteration as
- * src/ot/log.ts); the others, and every problem on the JS backend, run one after another.
+ * src/ot/stabilized.ts, or src/ot/log.ts with stabilized: false); the others, and every problem on
+ * the JS backend, run one after another.
  */
 export function sinkhornBatch(problems: readonly SinkhornProblem[], options: SinkhornOptions = {}): SinkhornResult[] {
   if (!Array.isArray(problems)) throw new TypeError('sinkhornBatch expects an array of { a, b, C, options? }');
@@ -111,6 +112,7 @@ export function sinkhornBatch(problems: readonly SinkhornProblem[], options: Sin
         tol: ctx.p.tol,
         maxIter: ctx.p.maxIter,
         blockRows: ctx.blocks.length > 2 ? ctx.blocks[1] : ctx.n,
+        stabilized: ctx.p.stabilized,
         f: ctx.st.f,
         g: ctx.st.g,
       })),

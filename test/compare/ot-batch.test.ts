@@ -22,6 +22,13 @@ function problems(): SinkhornProblem[] {
     const sb = b.reduce((s, x) => s + x, 0);
     out.push({ a: a.map((x) => x / sa), b: b.map((x) => x / sb), C: k % 4 === 1 ? new DenseMatrix(n, m, Float32Array.from(C.data)) : C, options: { epsilonRelative: [0.05, 0.01, 0.003][k % 3] } });
   }
+  // The plain log-domain iteration (no stored kernel), and starts whose stored kernel under- and
+  // overflows everywhere (the log-domain fallback of the stored-kernel form).
+  out.push({ a: uniform(12), b: uniform(12), C: pointCloudCost(12, 12, 'sq', 5), options: { epsilonRelative: 0.01, stabilized: false } });
+  out.push({ a: uniform(13), b: uniform(13), C: new DenseMatrix(13, 13, Float32Array.from(randomCost(13, 13, 6).data)), options: { epsilonRelative: 0.01, stabilized: false } });
+  for (const shift of [-1000, 1000]) {
+    out.push({ a: uniform(11), b: uniform(11), C: randomCost(11, 11, 7), options: { epsilon: 0.01, f0: new Float64Array(11).fill(shift * 0.01) } });
+  }
   const grid = gridHistograms(5, 3);
   out.push({ ...grid, options: { epsilonRelative: 0.01, method: 'sns' } });
   out.push({ a: uniform(6), b: uniform(6), C: CsrMatrix.fromDense(randomCost(6, 6, 9)), options: { epsilonRelative: 0.02 } });
