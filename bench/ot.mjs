@@ -1,7 +1,9 @@
 // Optimal-transport benchmark: log-domain Sinkhorn iteration time at n = m = 2000, and SNS against
 // Sinkhorn (iterations and time to a marginal error of 1e-9) at epsilon = 1e-3 of max cost on
 // point clouds (squared Euclidean, L1), random costs and 2D densities. With --peers, POT (Python
-// Optimal Transport, /usr/bin/python3 with python3-pot) on the same problems.
+// Optimal Transport, /usr/bin/python3 with python3-pot) on the same problems, interleaved with ours
+// (one POT process serving requests: each of our runs is followed by POT's on the same problem), so
+// that a noisy machine disturbs both sides alike.
 //
 //   node bench/ot.mjs [--full] [--peers] [--json out.json] [--sizes 500,1000] [--cap iterations]
 //
@@ -9,7 +11,8 @@
 // is reported as "> cap", a lower bound); --full runs n = 500, 1000, 2000 with a 100000 cap.
 // SPARSE_LINALG_BENCH_DIST picks the build (bench/dist.mjs); SPARSE_LINALG_PREBUILD the addon.
 import { Buffer } from 'node:buffer';
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,30 +100,104 @@ const info = runtimeInfo();
 console.log(`# bench/ot: backend ${info.backend}, simd ${info.simd ?? '-'}, threads ${info.threads ?? '-'}, node ${process.version}`);
 const report = { runtime: info, periter: [], solve: [], pot: null };
 
+// --- POT, served by one python process --------------------------------------------------------
+const dir = mkdtempSync(path.join(tmpdir(), 'ot-bench-'));
+const put = (name, arr) => {
+  const f = path.join(dir, name);
+  writeFileSync(f, Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
+  return f;
+};
+async function startPot() {
+  const script = fileURLToPath(new URL('./peers/pot_bench.py', import.meta.url));
+  const child = spawn('/usr/bin/python3', [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const waiting = [];
+  const fail = (why) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(why));
+  };
+  child.on('error', (err) => fail(String(err.message)));
+  child.on('exit', () => fail(stderr.trim().split('\n').pop() || 'POT process exited'));
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const hello = await next();
+  return {
+    version: hello.version,
+    ask(problem) {
+      const answer = next();
+      child.stdin.write(`${JSON.stringify(problem)}\n`);
+      return answer;
+    },
+    close: () => child.stdin.end(),
+  };
+}
+let pot = null;
+if (peers) {
+  try {
+    pot = await startPot();
+    report.pot = { version: pot.version, results: [] };
+    console.log(`# POT ${pot.version} (numpy, /usr/bin/python3), interleaved with ours`);
+  } catch (err) {
+    console.log(`# POT peer unavailable: ${String(err.message ?? err).split('\n')[0]}`);
+  }
+}
+const potAsk = async (problem) => {
+  if (!pot) return null;
+  try {
+    const r = await pot.ask(problem);
+    report.pot.results.push(r);
+    return r;
+  } catch (err) {
+    console.log(`# POT failed on ${problem.name}: ${String(err.message ?? err).split('\n')[0]}`);
+    pot = null;
+    return null;
+  }
+};
+
 // --- 1. per-iteration time at n = m = 2000 ----------------------------------------------------
 const big = pointCloud(2000, 'sq', 1);
 const bigEps = 1e-2 * maxOf(big.C);
+const bigJob = { name: 'points-sqeuclid-2000', n: 2000, m: 2000, a: put('big-a', big.a), b: put('big-b', big.b), C: put('big-C', big.C.data), reg: bigEps, mode: 'periter', iters: { sinkhorn: 20, sinkhorn_log: 3 } };
 // 'log' runs on its stored, re-anchored kernel (the default at this size; the time includes
 // building it once); 'log-exp' is the same iteration with every step in log domain (stabilized:
 // false, two exp passes per iteration); 'sinkhorn' is the scaling form.
-for (const [label, method, iters, extra] of [
+const ourKinds = [
   ['log', 'log', 20, {}],
   ['log-exp', 'log', 10, { stabilized: false }],
   ['sinkhorn', 'sinkhorn', 20, {}],
-]) {
-  sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: 1, tol: 0, ...extra }); // warm-up (JIT, kernel)
-  const times = [];
-  for (let rep = 0; rep < 5; rep++) {
+];
+for (const [, method, , extra] of ourKinds) sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: 1, tol: 0, ...extra }); // warm-up (JIT, kernel)
+const ourTimes = Object.fromEntries(ourKinds.map(([label]) => [label, []]));
+const potTimes = { sinkhorn: [], sinkhorn_log: [] };
+const REPS = 5;
+for (let rep = 0; rep < REPS; rep++) {
+  for (const [label, method, iters, extra] of ourKinds) {
     const t = now();
     const r = sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: iters, tol: 0, ...extra });
-    times.push((now() - t) / r.iterations);
+    ourTimes[label].push((now() - t) / r.iterations);
   }
-  times.sort((x, y) => x - y);
-  report.periter.push({ method: label, n: 2000, msPerIter: times[2] });
-  console.log(`per-iteration  n=2000  ${label.padEnd(8)} ${fmt(times[2])} / iteration (median of 5 x ${iters})`);
+  const r = await potAsk(bigJob);
+  if (r) {
+    potTimes.sinkhorn.push(r.sinkhorn_s_per_iter * 1e3);
+    potTimes.sinkhorn_log.push(r.sinkhorn_log_s_per_iter * 1e3);
+  }
+}
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+for (const [label, , iters] of ourKinds) {
+  report.periter.push({ method: label, n: 2000, msPerIter: median(ourTimes[label]) });
+  console.log(`per-iteration  n=2000  ${label.padEnd(8)} ${fmt(median(ourTimes[label]))} / iteration (median of ${REPS} x ${iters})`);
+}
+if (potTimes.sinkhorn.length > 0) {
+  const ours = Object.fromEntries(report.periter.map((x) => [x.method, x.msPerIter]));
+  const potS = median(potTimes.sinkhorn);
+  const potLog = median(potTimes.sinkhorn_log);
+  report.pot.periter = { sinkhornMsPerIter: potS, sinkhornLogMsPerIter: potLog };
+  console.log(
+    `per-iteration  n=2000  POT sinkhorn ${fmt(potS)}, sinkhorn_log ${fmt(potLog)} (medians of ${potTimes.sinkhorn.length}); ours log: ${(potLog / ours.log).toFixed(1)}x faster than POT sinkhorn_log, ${(potS / ours.log).toFixed(2)}x POT sinkhorn's speed (log-exp ${(potS / ours['log-exp']).toFixed(2)}x, sinkhorn ${(potS / ours.sinkhorn).toFixed(2)}x)`,
+  );
 }
 
-// --- 2. SNS vs Sinkhorn to 1e-9 at epsilon 1e-3 of max cost -------------------------------------
+// --- 2. SNS vs Sinkhorn to 1e-9 at epsilon 1e-3 of max cost, POT right after ours ----------------
 const cases = [];
 for (const n of sizes) {
   cases.push([`points-sqeuclid-${n}`, () => pointCloud(n, 'sq', 10 + n)]);
@@ -128,11 +205,9 @@ for (const n of sizes) {
   cases.push([`random-${n}`, () => randomCost(n, 30 + n)]);
   cases.push([`density2d-${n}`, () => densities(n, 40 + n)]);
 }
-const problems = [];
 for (const [name, make] of cases) {
   const p = make();
   const eps = EPS_REL * maxOf(p.C);
-  problems.push({ name, ...p, eps });
   let t = now();
   const sns = sinkhorn(p.a, p.b, p.C, { epsilon: eps, method: 'sns', tol: TOL, maxIter: cap });
   const snsMs = now() - t;
@@ -152,43 +227,12 @@ for (const [name, make] of cases) {
     `${name.padEnd(22)} sns: ${String(sns.iterations).padStart(5)} it (${sns.newtonIterations} Newton, ${sns.cgIterations} CG) ${fmt(snsMs).padStart(9)} ${sns.converged ? 'ok' : 'NOT converged'}` +
       ` | log sinkhorn: ${logIt.padStart(7)} it ${fmt(logMs).padStart(9)} | iterations ${log.converged ? '' : '>'}${ratio.toFixed(0)}x fewer`,
   );
-}
-
-// --- 3. POT ---------------------------------------------------------------------------------
-if (peers) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ot-bench-'));
-  try {
-    const put = (name, arr) => {
-      const f = path.join(dir, name);
-      writeFileSync(f, Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
-      return f;
-    };
-    const job = { problems: [] };
-    job.problems.push({ name: 'points-sqeuclid-2000', n: 2000, m: 2000, a: put('big-a', big.a), b: put('big-b', big.b), C: put('big-C', big.C.data), reg: bigEps, mode: 'periter', iters: { sinkhorn: 20, sinkhorn_log: 3 } });
-    for (const p of problems) {
-      job.problems.push({ name: p.name, n: p.C.rows, m: p.C.cols, a: put(`${p.name}-a`, p.a), b: put(`${p.name}-b`, p.b), C: put(`${p.name}-C`, p.C.data), reg: p.eps, mode: 'solve', tol: TOL, maxIter: cap });
-    }
-    writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
-    const script = fileURLToPath(new URL('./peers/pot_bench.py', import.meta.url));
-    const out = JSON.parse(execFileSync('/usr/bin/python3', [script, path.join(dir, 'job.json')], { encoding: 'utf8', maxBuffer: 1 << 24 }));
-    report.pot = out;
-    console.log(`# POT ${out.version} (numpy, /usr/bin/python3)`);
-    for (const r of out.results) {
-      if (r.mode === 'periter') {
-        const ours = Object.fromEntries(report.periter.map((x) => [x.method, x.msPerIter]));
-        const potS = r.sinkhorn_s_per_iter * 1e3;
-        const potLog = r.sinkhorn_log_s_per_iter * 1e3;
-        console.log(`per-iteration  n=2000  POT sinkhorn ${fmt(potS)}, sinkhorn_log ${fmt(potLog)}; ours log: ${(potLog / ours.log).toFixed(1)}x faster than POT sinkhorn_log, ${(potS / ours.log).toFixed(2)}x POT sinkhorn's speed (log-exp ${(potS / ours['log-exp']).toFixed(2)}x, sinkhorn ${(potS / ours.sinkhorn).toFixed(2)}x)`);
-      } else {
-        const ours = report.solve.find((x) => x.name === r.name);
-        const potIt = r.converged ? `${r.iterations}` : `> ${r.iterations}`;
-        console.log(`${r.name.padEnd(22)} POT sinkhorn: ${potIt.padStart(7)} it ${fmt(r.seconds * 1e3).padStart(9)} (err ${r.marginalError.toExponential(1)}) | SNS ${r.converged ? '' : '>'}${((r.seconds * 1e3) / ours.sns.ms).toFixed(1)}x less time`);
-      }
-    }
-  } catch (err) {
-    console.log(`# POT peer unavailable: ${String(err.message ?? err).split('\n')[0]}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const r = await potAsk({ name, n: p.C.rows, m: p.C.cols, a: put(`${name}-a`, p.a), b: put(`${name}-b`, p.b), C: put(`${name}-C`, p.C.data), reg: eps, mode: 'solve', tol: TOL, maxIter: cap });
+  if (r) {
+    const potIt = r.converged ? `${r.iterations}` : `> ${r.iterations}`;
+    console.log(`${''.padEnd(22)} POT sinkhorn: ${potIt.padStart(7)} it ${fmt(r.seconds * 1e3).padStart(9)} (err ${r.marginalError.toExponential(1)}) | SNS ${r.converged ? '' : '>'}${((r.seconds * 1e3) / snsMs).toFixed(1)}x less time`);
   }
 }
+pot?.close();
+rmSync(dir, { recursive: true, force: true });
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(report, null, 2));
