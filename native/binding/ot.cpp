@@ -11,6 +11,11 @@
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
 //   otScalingSweepDense(rows, cols, K: Float64Array (rows*cols), v (>= cols), a, uOld, uNew (>= rows),
 //                   colAcc (>= cols), r0, r1) -> the rows' marginal error (kernels/ot_plan.hpp)
+//   otPlanPassCsr(C: { rows, cols, rowPtr, colIdx, values: Float64Array|Float32Array }, f, g, eps,
+//                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats, r0, r1)
+//   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1) -> number
+//   otScalingSweepCsr(K: CSR with Float64Array values, v, a, uOld, uNew, colAcc, r0, r1) -> number
+//                   (kernels/ot_csr.hpp: the CSR-cost passes; each row and column index checked)
 //   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
 //                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
 //                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
@@ -27,6 +32,7 @@
 #include "args.hpp"
 #include "errors.hpp"
 #include "exports.hpp"
+#include "csr_check.hpp"
 #include "kernel_table.hpp"
 #include "ot_hessian.hpp"
 #include "ot_pcg.hpp"
@@ -201,6 +207,91 @@ Napi::Value OtScalingSweepDense(const Napi::CallbackInfo& info) {
   double err = 0;
   check(env, kernels(env).otScalingSweep(k.rows, k.cols, k.data.Data(), v.Data(), a.Data(), uOld.Data(), uNew.Data(),
                                          colAcc.Data(), &err, k.r0, k.r1));
+  return Napi::Number::New(env, err);
+}
+
+// A CSR cost with its row range: the row pointer's ends checked (the kernels check rows and columns).
+struct CsrOtArgs {
+  CsrArg C;
+  int64_t nnz = 0;
+  int64_t r0 = 0;
+  int64_t r1 = 0;
+};
+
+CsrOtArgs readCsrOt(const Napi::CallbackInfo& info, const char* fn, size_t r0At) {
+  Napi::Env env = info.Env();
+  CsrOtArgs a;
+  a.C = getCsr(info[0], "C");
+  const Status ends = withDtype(a.C.dtype, [&](auto t) { return checkRowPtrEnds(a.C.view<decltype(t)>()); });
+  check(env, ends);
+  a.nnz = a.C.rowPtr[static_cast<size_t>(a.C.rows)];
+  a.r0 = getSize(info[r0At], "r0");
+  a.r1 = getSize(info[r0At + 1], "r1");
+  if (a.r0 > a.r1 || a.r1 > a.C.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.C.rows));
+  return a;
+}
+
+Napi::Value OtPlanPassCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otPlanPass";
+  const CsrOtArgs a = readCsrOt(info, fn, 8);
+  const Napi::Float64Array f = getF64(info, 1, "f");
+  const Napi::Float64Array g = getF64(info, 2, "g");
+  const double eps = getNumber(info[3], "eps");
+  double* P = const_cast<double*>(optionalF64(info, 4, fn, "P", a.nnz));
+  Napi::Float64Array rowSums = getF64(info, 5, "rowSums");
+  Napi::Float64Array colSums = getF64(info, 6, "colSums");
+  Napi::Float64Array stats = getF64(info, 7, "stats");
+  requireLength(f, a.C.rows, fn, "f", true);
+  requireLength(g, a.C.cols, fn, "g", true);
+  requireLength(rowSums, a.C.rows, fn, "rowSums", true);
+  requireLength(colSums, a.C.cols, fn, "colSums", true);
+  requireLength(stats, 2, fn, "stats", true);
+  withDtype(a.C.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otPlanPassCsr(T{})(a.C.view<T>(), f.Data(), g.Data(), eps, P, rowSums.Data(),
+                                               colSums.Data(), stats.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+Napi::Value OtExpm1DotCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otExpm1Dot";
+  const CsrOtArgs a = readCsrOt(info, fn, 6);
+  const Napi::Float64Array P = getF64(info, 1, "P");
+  const Napi::Float64Array df = getF64(info, 2, "df");
+  const Napi::Float64Array dg = getF64(info, 3, "dg");
+  requireLength(P, a.nnz, fn, "P", true);
+  requireLength(df, a.C.rows, fn, "df", true);
+  requireLength(dg, a.C.cols, fn, "dg", true);
+  const double scale = getNumber(info[4], "scale");
+  double acc = getNumber(info[5], "acc");
+  withDtype(a.C.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otExpm1DotCsr(T{})(a.C.view<T>(), P.Data(), df.Data(), dg.Data(), scale, &acc, a.r0, a.r1));
+  });
+  return Napi::Number::New(env, acc);
+}
+
+Napi::Value OtScalingSweepCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otScalingSweep";
+  const CsrOtArgs k = readCsrOt(info, fn, 6);
+  if (k.C.dtype != Dtype::F64) throwTypeError(env, "otScalingSweep: K.values must be a Float64Array");
+  const Napi::Float64Array v = getF64(info, 1, "v");
+  const Napi::Float64Array a = getF64(info, 2, "a");
+  const Napi::Float64Array uOld = getF64(info, 3, "uOld");
+  Napi::Float64Array uNew = getF64(info, 4, "uNew");
+  Napi::Float64Array colAcc = getF64(info, 5, "colAcc");
+  requireLength(v, k.C.cols, fn, "v", true);
+  requireLength(colAcc, k.C.cols, fn, "colAcc", true);
+  requireLength(a, k.C.rows, fn, "a", true);
+  requireLength(uOld, k.C.rows, fn, "uOld", true);
+  requireLength(uNew, k.C.rows, fn, "uNew", true);
+  double err = 0;
+  check(env, kernels(env).otScalingSweepCsr(k.C.view<double>(), v.Data(), a.Data(), uOld.Data(), uNew.Data(),
+                                            colAcc.Data(), &err, k.r0, k.r1));
   return Napi::Number::New(env, err);
 }
 
@@ -398,6 +489,9 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtExpm1DotDense>(env, exports, "otExpm1DotDense");
   exportFunction<OtKernelMatvecDense>(env, exports, "otKernelMatvecDense");
   exportFunction<OtScalingSweepDense>(env, exports, "otScalingSweepDense");
+  exportFunction<OtPlanPassCsr>(env, exports, "otPlanPassCsr");
+  exportFunction<OtExpm1DotCsr>(env, exports, "otExpm1DotCsr");
+  exportFunction<OtScalingSweepCsr>(env, exports, "otScalingSweepCsr");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
   exportFunction<OtPcg>(env, exports, "otPcg");

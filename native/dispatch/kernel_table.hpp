@@ -102,6 +102,14 @@ using OtExpm1DotFn = Status (*)(int64_t rows, int64_t cols, const double* P, con
                                 double scale, double* acc, int64_t r0, int64_t r1);
 using OtKernelMatvecFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* x, double* y,
                                     bool transpose, int64_t r0, int64_t r1);
+template <class T>
+using OtPlanPassCsrFn = Status (*)(const CsrView<T>& C, const double* f, const double* g, double eps, double* P,
+                                   double* rowSums, double* colSums, double* stats, int64_t r0, int64_t r1);
+template <class T>
+using OtExpm1DotCsrFn = Status (*)(const CsrView<T>& C, const double* P, const double* df, const double* dg,
+                                   double scale, double* acc, int64_t r0, int64_t r1);
+using OtScalingSweepCsrFn = Status (*)(const CsrView<double>& K, const double* v, const double* a, const double* uOld,
+                                       double* uNew, double* colAcc, double* err, int64_t r0, int64_t r1);
 using OtScalingSweepFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* v, const double* a,
                                     const double* uOld, double* uNew, double* colAcc, double* err, int64_t r0,
                                     int64_t r1);
@@ -138,6 +146,11 @@ struct KernelTable {
   OtExpm1DotFn otExpm1Dot = nullptr;
   OtKernelMatvecFn otKernelMatvec = nullptr;
   OtScalingSweepFn otScalingSweep = nullptr;
+  OtPlanPassCsrFn<double> otPlanPassCsrF64 = nullptr;
+  OtPlanPassCsrFn<float> otPlanPassCsrF32 = nullptr;
+  OtExpm1DotCsrFn<double> otExpm1DotCsrF64 = nullptr;
+  OtExpm1DotCsrFn<float> otExpm1DotCsrF32 = nullptr;
+  OtScalingSweepCsrFn otScalingSweepCsr = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
   OtLogSolveFn<double> otLogSolveF64 = nullptr;
   OtLogSolveFn<float> otLogSolveF32 = nullptr;
@@ -164,6 +177,10 @@ struct KernelTable {
   OtLseColsShiftedFn<float> otLseColsShifted(float) const { return otLseColsShiftedF32; }
   OtPlanPassFn<double> otPlanPass(double) const { return otPlanPassF64; }
   OtPlanPassFn<float> otPlanPass(float) const { return otPlanPassF32; }
+  OtPlanPassCsrFn<double> otPlanPassCsr(double) const { return otPlanPassCsrF64; }
+  OtPlanPassCsrFn<float> otPlanPassCsr(float) const { return otPlanPassCsrF32; }
+  OtExpm1DotCsrFn<double> otExpm1DotCsr(double) const { return otExpm1DotCsrF64; }
+  OtExpm1DotCsrFn<float> otExpm1DotCsr(float) const { return otExpm1DotCsrF32; }
   OtLogSolveFn<double> otLogSolve(double) const { return otLogSolveF64; }
   OtLogSolveFn<float> otLogSolve(float) const { return otLogSolveF32; }
 };

@@ -10,6 +10,7 @@
 #include "ot_lse.hpp"
 #include "ot_plan.hpp"
 #include "ot_batch.hpp"
+#include "ot_csr.hpp"
 
 namespace sparse {
 
@@ -40,6 +41,11 @@ KernelTable makeKernelTable() {
   t.otExpm1Dot = &otExpm1Dot<L>;
   t.otKernelMatvec = &otKernelMatvec<L>;
   t.otScalingSweep = &otScalingSweep<L>;
+  t.otPlanPassCsrF64 = &otPlanPassCsr<L, double>;
+  t.otPlanPassCsrF32 = &otPlanPassCsr<L, float>;
+  t.otExpm1DotCsrF64 = &otExpm1DotCsr<L, double>;
+  t.otExpm1DotCsrF32 = &otExpm1DotCsr<L, float>;
+  t.otScalingSweepCsr = &otScalingSweepCsr<L>;
   t.otExpProbe = &otExpProbe<L>;
   t.otLogSolveF64 = &otLogSolve<L, double>;
   t.otLogSolveF32 = &otLogSolve<L, float>;

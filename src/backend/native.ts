@@ -6,7 +6,7 @@ import { mapNativeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
 import type { Values } from '../types.js';
-import type { Backend, OtLogJob, OtLogOutcome, OtSparseHessian } from './types.js';
+import type { Backend, OtCost, OtLogJob, OtLogOutcome, OtSparseHessian } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
 export interface NativeInfo {
@@ -56,6 +56,9 @@ interface OtAddon {
   otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+  otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
+  otExpm1DotCsr?(C: CsrCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
+  otScalingSweepCsr?(K: CsrCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
   otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
@@ -96,13 +99,17 @@ function mapped<R>(fn: () => R): R {
   }
 }
 
+type CsrCost = Extract<OtCost, { kind: 'csr' }>;
+
 /**
- * OT kernels: dense costs run native (ot_lse.hpp, ot_plan.hpp); CSR costs, a kernel matrix that is
- * not Float64, and an addon built before a kernel existed run the JS twins.
+ * OT kernels: dense costs run native (ot_lse.hpp, ot_plan.hpp); CSR costs run native in the plan
+ * pass, the line-search sum and the scaling sweep (ot_csr.hpp); the log-sum-exp passes of a CSR
+ * cost, a kernel matrix that is not Float64, and an addon built before a kernel existed run the JS
+ * twins.
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
   return {
     ...(typeof pcg === 'function'
       ? {
@@ -126,22 +133,25 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
       C.kind !== 'dense' || typeof colsShifted !== 'function'
         ? js.otLseColsShifted(C, u, eps, shift, colSum, r0, r1)
         : mapped(() => colsShifted.call(addon, C.rows, C.cols, C.data, u, eps, shift, colSum, r0, r1)),
-    otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1) =>
-      C.kind !== 'dense' || typeof planPass !== 'function'
-        ? js.otPlanPass(C, f, g, eps, P, rowSums, colSums, stats, r0, r1)
-        : mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1)),
-    otExpm1Dot: (C, P, df, dg, scale, acc, r0, r1) =>
-      C.kind !== 'dense' || typeof expm1Dot !== 'function'
-        ? js.otExpm1Dot(C, P, df, dg, scale, acc, r0, r1)
-        : mapped(() => expm1Dot.call(addon, C.rows, C.cols, P, df, dg, scale, acc, r0, r1)),
+    otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1) => {
+      if (C.kind === 'dense' && typeof planPass === 'function') return mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1));
+      if (C.kind === 'csr' && typeof planPassCsr === 'function') return mapped(() => planPassCsr.call(addon, C, f, g, eps, P, rowSums, colSums, stats, r0, r1));
+      return js.otPlanPass(C, f, g, eps, P, rowSums, colSums, stats, r0, r1);
+    },
+    otExpm1Dot: (C, P, df, dg, scale, acc, r0, r1) => {
+      if (C.kind === 'dense' && typeof expm1Dot === 'function') return mapped(() => expm1Dot.call(addon, C.rows, C.cols, P, df, dg, scale, acc, r0, r1));
+      if (C.kind === 'csr' && typeof expm1DotCsr === 'function') return mapped(() => expm1DotCsr.call(addon, C, P, df, dg, scale, acc, r0, r1));
+      return js.otExpm1Dot(C, P, df, dg, scale, acc, r0, r1);
+    },
     otKernelMatvec: (K, x, y, transpose, r0, r1) =>
       K.kind !== 'dense' || !(K.data instanceof Float64Array) || typeof matvec !== 'function'
         ? js.otKernelMatvec(K, x, y, transpose, r0, r1)
         : mapped(() => matvec.call(addon, K.rows, K.cols, K.data as Float64Array, x, y, transpose, r0, r1)),
-    otScalingSweep: (K, v, a, uOld, uNew, colAcc, r0, r1) =>
-      K.kind !== 'dense' || !(K.data instanceof Float64Array) || typeof sweep !== 'function'
-        ? js.otScalingSweep(K, v, a, uOld, uNew, colAcc, r0, r1)
-        : mapped(() => sweep.call(addon, K.rows, K.cols, K.data as Float64Array, v, a, uOld, uNew, colAcc, r0, r1)),
+    otScalingSweep: (K, v, a, uOld, uNew, colAcc, r0, r1) => {
+      if (K.kind === 'dense' && K.data instanceof Float64Array && typeof sweep === 'function') return mapped(() => sweep.call(addon, K.rows, K.cols, K.data as Float64Array, v, a, uOld, uNew, colAcc, r0, r1));
+      if (K.kind === 'csr' && K.values instanceof Float64Array && typeof sweepCsr === 'function') return mapped(() => sweepCsr.call(addon, K, v, a, uOld, uNew, colAcc, r0, r1));
+      return js.otScalingSweep(K, v, a, uOld, uNew, colAcc, r0, r1);
+    },
   };
 }
 

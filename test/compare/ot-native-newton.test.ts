@@ -213,6 +213,113 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
   });
 });
 
+/** A CSR cost with a random pattern (empty rows allowed) over the dense problem's values. */
+function csrOf(C: OtCost, rnd: () => number, density: number): Extract<OtCost, { kind: 'csr' }> {
+  const d = (C as Extract<OtCost, { kind: 'dense' }>).data;
+  const rowPtr = new Int32Array(C.rows + 1);
+  const cols: number[] = [];
+  const vals: number[] = [];
+  for (let i = 0; i < C.rows; i++) {
+    for (let j = 0; j < C.cols; j++) {
+      if (rnd() < density) {
+        cols.push(j);
+        vals.push(d[i * C.cols + j]);
+      }
+    }
+    rowPtr[i + 1] = cols.length;
+  }
+  const values = d instanceof Float32Array ? Float32Array.from(vals) : Float64Array.from(vals);
+  return { kind: 'csr', rows: C.rows, cols: C.cols, rowPtr, colIdx: Int32Array.from(cols), values };
+}
+
+describe.skipIf(!hasNative).each(levels)('OT CSR-cost kernels: native (SIMD %s) and JS agree', (level) => {
+  beforeAll(() => control?.setSimd(level));
+  afterAll(() => {
+    if (defaultLevel) control?.setSimd(defaultLevel);
+  });
+
+  it('plan pass over the stored entries (overflowing ones included)', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0.1, 0.5, 1), fc.boolean(), fc.integer({ min: 1, max: 30 }), ({ C, u, v, eps, rnd }, density, withP, cut) => {
+        const S = csrOf(C, rnd, density);
+        const run = (be: Backend) => {
+          const P = withP ? new Float64Array(S.rowPtr[S.rows]) : null;
+          const r = new Float64Array(S.rows);
+          const c = new Float64Array(S.cols).fill(0.25);
+          const stats = Float64Array.from([1, -1]);
+          const k = Math.min(cut, S.rows);
+          be.otPlanPass(S, u, v, eps, P, r, c, stats, 0, k);
+          be.otPlanPass(S, u, v, eps, P, r, c, stats, k, S.rows);
+          return { P, r, c, stats };
+        };
+        const a = run(jsBackend);
+        const b = run(native);
+        let entMag = 1;
+        for (let i = 0; i < S.rows; i++) for (let k = S.rowPtr[i]; k < S.rowPtr[i + 1]; k++) entMag += Math.abs(Math.exp((u[i] + v[S.colIdx[k]] - S.values[k]) / eps) * ((u[i] + v[S.colIdx[k]] - S.values[k]) / eps));
+        for (let i = 0; i < S.rows; i++) close(a.r[i], b.r[i], Math.abs(a.r[i]), 1e-300);
+        for (let j = 0; j < S.cols; j++) close(a.c[j], b.c[j], Math.abs(a.c[j]), 1e-300);
+        close(a.stats[0], b.stats[0], Math.abs(a.stats[0]), 1e-300);
+        close(a.stats[1], b.stats[1], entMag);
+        if (withP) for (let k = 0; k < a.P!.length; k++) close(a.P![k], b.P![k], Math.abs(a.P![k]), 1e-300);
+      }),
+      runs,
+    );
+  });
+
+  it('expm1 line-search sum and the fused scaling sweep', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0.2, 1), fc.constantFrom(1e-6, 0.3, 30), ({ C, u, v, rnd }, density, scale) => {
+        const S = csrOf(C, rnd, density);
+        const nnz = S.rowPtr[S.rows];
+        const P = Float64Array.from({ length: nnz }, () => (rnd() < 0.2 ? 0 : rnd()));
+        const k = Math.min(1 + Math.floor(S.rows / 2), S.rows);
+        const dot = (be: Backend) => be.otExpm1Dot(S, P, u, v, scale, be.otExpm1Dot(S, P, u, v, scale, 0.5, 0, k), k, S.rows);
+        close(dot(jsBackend), dot(native));
+        const K = { ...S, values: P };
+        const a = Float64Array.from({ length: S.rows }, () => rnd() + 0.1);
+        const w = Float64Array.from({ length: S.cols }, () => rnd() + 0.1);
+        const sweep = (be: Backend) => {
+          const uNew = new Float64Array(S.rows);
+          const col = new Float64Array(S.cols);
+          const err = be.otScalingSweep(K, w, a, a, uNew, col, 0, k) + be.otScalingSweep(K, w, a, a, uNew, col, k, S.rows);
+          return { err, uNew, col };
+        };
+        const x = sweep(jsBackend);
+        const y = sweep(native);
+        close(x.err, y.err);
+        // Empty rows give a / 0 = Infinity on both sides, and NaN column sums.
+        for (let i = 0; i < S.rows; i++) close(x.uNew[i], y.uNew[i]);
+        for (let j = 0; j < S.cols; j++) close(x.col[j], y.col[j]);
+      }),
+      runs,
+    );
+  });
+
+  it('bad structures raise typed errors, never crash', () => {
+    const native = load.backend!;
+    const f3 = new Float64Array(3);
+    const f4 = new Float64Array(4);
+    const S: OtCost = { kind: 'csr', rows: 3, cols: 4, rowPtr: Int32Array.from([0, 2, 3, 4]), colIdx: Int32Array.from([0, 3, 1, 2]), values: Float64Array.from([1, 2, 3, 4]) };
+    const stats = new Float64Array(2);
+    expect(() => native.otPlanPass(S, f3, f4, 0.1, null, f3, f4, stats, 0, 3)).not.toThrow();
+    const badCol = { ...S, colIdx: Int32Array.from([0, 4, 1, 2]) };
+    expect(() => native.otPlanPass(badCol, f3, f4, 0.1, null, f3, f4, stats, 0, 3)).toThrow(FormatError);
+    expect(() => native.otExpm1Dot(badCol, f4, f3, f4, 1, 0, 0, 3)).toThrow(FormatError);
+    expect(() => native.otScalingSweep(badCol, f4, f3, f3, f3, f4, 0, 3)).toThrow(FormatError);
+    const negCol = { ...S, colIdx: Int32Array.from([0, 1, -1, 2]) };
+    expect(() => native.otScalingSweep(negCol, f4, f3, f3, f3, f4, 0, 3)).toThrow(FormatError);
+    const badPtr = { ...S, rowPtr: Int32Array.from([0, 3, 2, 4]) };
+    expect(() => native.otPlanPass(badPtr, f3, f4, 0.1, null, f3, f4, stats, 0, 3)).toThrow(FormatError);
+    const longPtr = { ...S, rowPtr: Int32Array.from([0, 2, 3, 9]) };
+    expect(() => native.otExpm1Dot(longPtr, f4, f3, f4, 1, 0, 0, 3)).toThrow(FormatError);
+    expect(() => native.otPlanPass(S, f3, f4, 0.1, new Float64Array(3), f3, f4, stats, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otPlanPass(S, f3, f3, 0.1, null, f3, f4, stats, 0, 3)).toThrow(ShapeError);
+    expect(() => native.otScalingSweep(S, f4, f3, f3, f3, f4, 2, 4)).toThrow(ShapeError);
+  });
+});
+
 describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
   it('same kept set, structure and values, for every drop share', () => {
     const native = load.backend!;
@@ -298,7 +405,17 @@ describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count'
       const col = new Float64Array(cols);
       const a = new Float64Array(rows).fill(1 / rows);
       const err = native.otScalingSweep({ ...C, data: plan.P! } as OtCost, g.map(Math.exp), a, a, uNew, col, 0, rows);
-      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z, uNew, col, Float64Array.of(err)];
+      const S = csrOf(C, lcg(3), 0.3);
+      const Ps = new Float64Array(S.rowPtr[rows]);
+      const rs = new Float64Array(rows);
+      const cs = new Float64Array(cols);
+      const st = new Float64Array(2);
+      native.otPlanPass(S, f, g, eps, Ps, rs, cs, st, 0, rows);
+      const dotS = native.otExpm1Dot(S, Ps, f, g, 3, 0, 0, rows);
+      const uS = new Float64Array(rows);
+      const colS = new Float64Array(cols);
+      const errS = native.otScalingSweep({ ...S, values: Ps }, g.map(Math.exp), a, a, uS, colS, 0, rows);
+      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z, uNew, col, Float64Array.of(err), Ps, rs, cs, st, Float64Array.of(dotS, errS), uS, colS];
     };
     try {
       control!.setThreads(1);
