@@ -1,6 +1,7 @@
 import type { Backend, OtCost } from '../backend/types.js';
 import { CsrMatrix } from '../formats/csr.js';
 
+const HIST_BLOCK = 1 << 16;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The sparsified Newton matrix (without the 1/eps factor) and its diagonal. */
@@ -19,12 +20,22 @@ export interface SparseHessian {
  * values: equal values are kept or dropped together, whatever the order or thread timing.
  */
 function exponentCut(hi: Uint32Array, off: number, P: Float64Array, len: number, massDrop: number): number {
+  // Summed per block of HIST_BLOCK entries, the blocks added in order: the native build
+  // (ot_hessian.hpp) sums the blocks in parallel and must reach the same bits.
   const hist = new Float64Array(2048);
+  const block = new Float64Array(2048);
   let total = 0;
-  for (let k = 0; k < len; k++) {
-    const p = P[k];
-    hist[hi[2 * k + off] >>> 20] += p;
-    total += p;
+  for (let b0 = 0; b0 < len; b0 += HIST_BLOCK) {
+    block.fill(0);
+    let blockTotal = 0;
+    const b1 = Math.min(len, b0 + HIST_BLOCK);
+    for (let k = b0; k < b1; k++) {
+      const p = P[k];
+      block[hi[2 * k + off] >>> 20] += p;
+      blockTotal += p;
+    }
+    for (let e = 0; e < 2048; e++) hist[e] += block[e];
+    total += blockTotal;
   }
   const budget = massDrop * total;
   let cum = 0;

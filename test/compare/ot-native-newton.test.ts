@@ -341,6 +341,35 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     );
   });
 
+  it('a plan of several histogram blocks (150k entries): same structure as the twin at 1, 2 and 3 threads', () => {
+    const native = load.backend!;
+    const before = control!.getThreads();
+    const rows = 300;
+    const cols = 500;
+    const rnd = lcg(11);
+    const C: OtCost = { kind: 'dense', rows, cols, data: Float64Array.from({ length: rows * cols }, rnd) };
+    const f = Float64Array.from({ length: rows }, () => rnd() * 0.01);
+    const g = Float64Array.from({ length: cols }, () => rnd() * 0.01);
+    const { P, r, c } = planOf(jsBackend, C, f, g, 0.02, true, rows);
+    try {
+      for (const massDrop of [1e-3, 0.3]) {
+        const js = sparsifiedHessian(C, P!, r, c, massDrop);
+        expect(js.kept).toBeGreaterThan(0);
+        expect(js.kept).toBeLessThan(rows * cols);
+        for (const t of [1, 2, 3]) {
+          control!.setThreads(t);
+          const nat = sparsifiedHessian(C, P!, r, c, massDrop, native);
+          expect(nat.kept).toBe(js.kept);
+          expect(Buffer.from(nat.H.rowPtr.buffer).equals(Buffer.from(js.H.rowPtr.buffer))).toBe(true);
+          expect(Buffer.from(nat.H.colIdx.buffer).equals(Buffer.from(js.H.colIdx.buffer))).toBe(true);
+          expect(Buffer.from(nat.H.values.buffer).equals(Buffer.from(js.H.values.buffer))).toBe(true);
+        }
+      }
+    } finally {
+      control!.setThreads(before);
+    }
+  });
+
   it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
     const native = load.backend!;
     fc.assert(
