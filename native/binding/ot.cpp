@@ -190,23 +190,30 @@ Napi::Value OtKernelMatvecDense(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The vectors of a scaling sweep, at info[at..at+4]: v, a, uOld, uNew, colAcc, lengths checked.
+struct SweepVectors {
+  Napi::Float64Array v, a, uOld, uNew, colAcc;
+};
+
+SweepVectors readSweepVectors(const Napi::CallbackInfo& info, const char* fn, size_t at, int64_t rows, int64_t cols) {
+  SweepVectors s{getF64(info, at, "v"), getF64(info, at + 1, "a"), getF64(info, at + 2, "uOld"),
+                 getF64(info, at + 3, "uNew"), getF64(info, at + 4, "colAcc")};
+  requireLength(s.v, cols, fn, "v", true);
+  requireLength(s.colAcc, cols, fn, "colAcc", true);
+  requireLength(s.a, rows, fn, "a", true);
+  requireLength(s.uOld, rows, fn, "uOld", true);
+  requireLength(s.uNew, rows, fn, "uNew", true);
+  return s;
+}
+
 Napi::Value OtScalingSweepDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "otScalingSweep";
   const DenseF64Args k = readDenseF64(info, fn, "K", 8);
-  const Napi::Float64Array v = getF64(info, 3, "v");
-  const Napi::Float64Array a = getF64(info, 4, "a");
-  const Napi::Float64Array uOld = getF64(info, 5, "uOld");
-  Napi::Float64Array uNew = getF64(info, 6, "uNew");
-  Napi::Float64Array colAcc = getF64(info, 7, "colAcc");
-  requireLength(v, k.cols, fn, "v", true);
-  requireLength(colAcc, k.cols, fn, "colAcc", true);
-  requireLength(a, k.rows, fn, "a", true);
-  requireLength(uOld, k.rows, fn, "uOld", true);
-  requireLength(uNew, k.rows, fn, "uNew", true);
+  SweepVectors s = readSweepVectors(info, fn, 3, k.rows, k.cols);
   double err = 0;
-  check(env, kernels(env).otScalingSweep(k.rows, k.cols, k.data.Data(), v.Data(), a.Data(), uOld.Data(), uNew.Data(),
-                                         colAcc.Data(), &err, k.r0, k.r1));
+  check(env, kernels(env).otScalingSweep(k.rows, k.cols, k.data.Data(), s.v.Data(), s.a.Data(), s.uOld.Data(),
+                                         s.uNew.Data(), s.colAcc.Data(), &err, k.r0, k.r1));
   return Napi::Number::New(env, err);
 }
 
@@ -279,19 +286,10 @@ Napi::Value OtScalingSweepCsr(const Napi::CallbackInfo& info) {
   const char* fn = "otScalingSweep";
   const CsrOtArgs k = readCsrOt(info, fn, 6);
   if (k.C.dtype != Dtype::F64) throwTypeError(env, "otScalingSweep: K.values must be a Float64Array");
-  const Napi::Float64Array v = getF64(info, 1, "v");
-  const Napi::Float64Array a = getF64(info, 2, "a");
-  const Napi::Float64Array uOld = getF64(info, 3, "uOld");
-  Napi::Float64Array uNew = getF64(info, 4, "uNew");
-  Napi::Float64Array colAcc = getF64(info, 5, "colAcc");
-  requireLength(v, k.C.cols, fn, "v", true);
-  requireLength(colAcc, k.C.cols, fn, "colAcc", true);
-  requireLength(a, k.C.rows, fn, "a", true);
-  requireLength(uOld, k.C.rows, fn, "uOld", true);
-  requireLength(uNew, k.C.rows, fn, "uNew", true);
+  SweepVectors s = readSweepVectors(info, fn, 1, k.C.rows, k.C.cols);
   double err = 0;
-  check(env, kernels(env).otScalingSweepCsr(k.C.view<double>(), v.Data(), a.Data(), uOld.Data(), uNew.Data(),
-                                            colAcc.Data(), &err, k.r0, k.r1));
+  check(env, kernels(env).otScalingSweepCsr(k.C.view<double>(), s.v.Data(), s.a.Data(), s.uOld.Data(), s.uNew.Data(),
+                                            s.colAcc.Data(), &err, k.r0, k.r1));
   return Napi::Number::New(env, err);
 }
 
