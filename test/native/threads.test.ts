@@ -248,6 +248,65 @@ describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and 
     }
     setBackend('auto');
   });
+
+  it('SpMV finds a bad column in short-row batches and in long rows, and keeps its bits under alpha/beta', () => {
+    // spmv_csr.hpp checks columns a batch of rows at a time (a vector pass) and keeps the
+    // per-entry check for batches of long rows: both ways must catch every position.
+    const rows = 30000;
+    const lengths = Array.from({ length: rows }, (_, i) => (i === 20000 ? 12000 : i % 997 === 0 ? 40 : 5));
+    const rowPtr = new Int32Array(rows + 1);
+    lengths.forEach((n, i) => (rowPtr[i + 1] = rowPtr[i] + n));
+    const nnz = rowPtr[rows];
+    const r = rng(5);
+    const colIdx = new Int32Array(nnz);
+    for (let i = 0; i < rows; i++) {
+      const n = lengths[i];
+      for (let t = 0; t < n; t++) colIdx[rowPtr[i] + t] = Math.floor((t * rows) / n + r() * (rows / n - 1));
+    }
+    const errorOf = (fn: () => unknown): string => {
+      try {
+        fn();
+        return 'no error';
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    for (const dtype of ['f64', 'f32'] as Dtype[]) {
+      const values = vec(nnz, dtype, 6);
+      const A = new CsrMatrix(rows, rows, rowPtr, colIdx, values, { validate: false });
+      const x = vec(rows, dtype, 7);
+      for (const [alpha, beta] of [[1, 0], [-0.5, 0], [1, 0.25], [2, -1]]) {
+        const run = (): Values => A.matvec(x, { alpha, beta, out: vec(rows, dtype, 8) });
+        setBackend('js');
+        const js = run();
+        setBackend('native');
+        const ref = (setThreads(1), run());
+        expectClose(ref, js, 2 * 12000 + 1, dtype === 'f32' ? 1e-5 : 1e-12);
+        for (const t of threadCounts) {
+          setThreads(t);
+          expect(bytes(run())).toBe(bytes(ref));
+        }
+      }
+      const positions = [0, 3, rowPtr[997] + 39, rowPtr[20000], rowPtr[20000] + 11999, rowPtr[25000] + 2, nnz - 1];
+      for (const k of positions) {
+        for (const j of [rows, -1, 0x7fffffff]) {
+          const c = colIdx.slice();
+          c[k] = j;
+          const bad = new CsrMatrix(rows, rows, rowPtr, c, values, { validate: false });
+          setBackend('js');
+          const js = errorOf(() => bad.matvec(x));
+          expect(js).toContain(`at position ${k} `);
+          setBackend('native');
+          for (const t of threadCounts) {
+            setThreads(t);
+            expect(errorOf(() => bad.matvec(x))).toBe(js);
+            expect(errorOf(() => bad.matvec(x, { alpha: 2, beta: 1, out: vec(rows, dtype, 9) }))).toBe(js);
+          }
+        }
+      }
+    }
+    setBackend('auto');
+  });
 });
 
 describe('setThreads / getThreads', () => {
