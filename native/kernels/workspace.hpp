@@ -36,6 +36,15 @@ class Scratch {
     adviseHugePages(p_, static_cast<int64_t>(bytes_));
     return p_ != nullptr;
   }
+  // Zero-filled (calloc: a fresh large block is mapped zero pages, so the pages a kernel never
+  // touches are never faulted in or cleared). False when out of memory.
+  bool allocateZeroedBytes(size_t bytes) {
+    std::free(p_);
+    p_ = std::calloc(bytes == 0 ? 1 : bytes, 1);
+    bytes_ = p_ == nullptr ? 0 : bytes;
+    adviseHugePages(p_, static_cast<int64_t>(bytes_));
+    return p_ != nullptr;
+  }
   // Grows to `bytes`, keeping the contents (realloc: large blocks move by remapping, not copying).
   // False when out of memory, the old block then kept.
   bool growBytes(size_t bytes) {
@@ -62,6 +71,10 @@ class Buf {
   bool allocate(int64_t count) {
     if (count < 0 || static_cast<uint64_t>(count) > SIZE_MAX / sizeof(T)) return false;
     return s_.allocateBytes(static_cast<size_t>(count) * sizeof(T));
+  }
+  bool allocateZeroed(int64_t count) {
+    if (count < 0 || static_cast<uint64_t>(count) > SIZE_MAX / sizeof(T)) return false;
+    return s_.allocateZeroedBytes(static_cast<size_t>(count) * sizeof(T));
   }
   T* data() const { return static_cast<T*>(s_.data()); }
   T& operator[](int64_t i) const { return data()[i]; }
@@ -132,6 +145,65 @@ inline void bucketCursors(int64_t* cnt, int64_t P, int64_t B, int64_t* start) {
   start[B] = total;
 }
 
+// The column axis [0, cols) cut where the set of row parts whose columns reach it changes. Part p
+// reaches [lo[p], hi[p]] (nothing when lo[p] > hi[p]). Segment s is columns [start[s], start[s+1]);
+// the parts reaching it, in increasing order, are parts[first[s] .. first[s + 1]). A banded matrix
+// cut into row parts gives one part a segment except near the cuts, so a counting sort over parts
+// merges per-part counts only there.
+struct ColumnSegments {
+  Buf<int64_t> start;  // count + 1
+  Buf<int64_t> first;  // count + 1
+  Buf<int32_t> parts;
+  int64_t count = 0;
+
+  // Segment holding column j (a bisection over start).
+  int64_t find(int64_t j) const {
+    int64_t a = 0, b = count - 1;
+    while (a < b) {
+      const int64_t m = a + (b - a + 1) / 2;
+      if (start[m] <= j) a = m; else b = m - 1;
+    }
+    return a;
+  }
+};
+
+// False when out of memory. P is small (one part a thread), so the sorts are insertion sorts.
+inline bool columnSegments(const int32_t* lo, const int32_t* hi, int64_t P, int64_t cols, ColumnSegments& out) {
+  Buf<int64_t> cuts;
+  if (!cuts.allocate(2 * P + 2)) return false;
+  int64_t n = 0;
+  cuts[n++] = 0;
+  cuts[n++] = cols;
+  for (int64_t p = 0; p < P; p++) {
+    if (lo[p] > hi[p]) continue;
+    cuts[n++] = lo[p];
+    cuts[n++] = static_cast<int64_t>(hi[p]) + 1;
+  }
+  for (int64_t a = 1; a < n; a++) {
+    const int64_t v = cuts[a];
+    int64_t b = a;
+    for (; b > 0 && cuts[b - 1] > v; b--) cuts[b] = cuts[b - 1];
+    cuts[b] = v;
+  }
+  int64_t k = 0;
+  for (int64_t a = 0; a < n; a++) {
+    if (a == 0 || cuts[a] != cuts[k - 1]) cuts[k++] = cuts[a];
+  }
+  out.count = k - 1;  // cuts[0] = 0 and cuts[k - 1] = cols
+  if (!out.start.allocate(k) || !out.first.allocate(k) || !out.parts.allocate(out.count * P + 1)) return false;
+  int64_t m = 0;
+  for (int64_t s = 0; s < out.count; s++) {
+    out.start[s] = cuts[s];
+    out.first[s] = m;
+    for (int64_t p = 0; p < P; p++) {
+      if (lo[p] <= cuts[s] && cuts[s] <= hi[p]) out.parts[m++] = static_cast<int32_t>(p);
+    }
+  }
+  out.start[out.count] = cols;
+  out.first[out.count] = m;
+  return true;
+}
+
 // Cursor parts for the exact counting sorts: one a thread, fewer for small inputs.
 inline int64_t countingParts(int64_t work) {
   const int64_t byWork = partsFor(work, int64_t{1} << 16);
@@ -143,27 +215,10 @@ inline int64_t countingParts(int64_t work) {
 // `target` entries (they are sorted in cache), at most 64k keys wide (16-bit offsets), at most
 // 64k buckets unless the keys run past 2^32.
 inline int bucketShift(int64_t keys, int64_t entries, int64_t target = int64_t{1} << 15) {
-  static const int64_t forced = [] {
-    const char* e = std::getenv("SPARSE_LINALG_BUCKET_TARGET");
-    const long long v = e == nullptr ? 0 : std::atoll(e);
-    return v >= 8 && v <= 24 ? int64_t{1} << v : int64_t{0};
-  }();
-  if (forced > 0) target = forced;
   int s = 0;
   while (s < 16 && (entries << (s + 1)) <= target * (keys < 1 ? 1 : keys)) s++;
   while (s < 16 && ((keys - 1) >> s) >= (int64_t{1} << 16)) s++;
   return s;
-}
-
-// Internal: the transpose's way, 0 (default) chosen by the input, 1 direct, 2 two-level; and
-// SPARSE_LINALG_BUCKET_TARGET = log2 of the entries a bucket of the two-level sorts aims at (8..24).
-// Read once; kept to re-measure on other CPUs. Every setting gives the same result.
-inline int transposeWay() {
-  static const int v = [] {
-    const char* e = std::getenv("SPARSE_LINALG_TRANSPOSE_WAY");
-    return e != nullptr && (*e == '1' || *e == '2') ? *e - '0' : 0;
-  }();
-  return v;
 }
 
 }  // namespace sparse

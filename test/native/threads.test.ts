@@ -309,6 +309,55 @@ describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and 
   });
 });
 
+/**
+ * Block-banded like a 3D stencil: 4x4 blocks coupling each block row to 15 block columns spread over
+ * +-`reach` blocks, rows past `rows * filled` empty. The transpose's direct way with long columns
+ * and a wide band, and row parts that reach no column at all.
+ */
+function blockBandedCsr(blocks: number, reach: number, filled: number): CsrMatrix {
+  const rows = 4 * blocks;
+  const offsets = [-reach, -reach + 1, -reach + 2, -(reach >> 1), -3, -2, -1, 0, 1, 2, 3, reach >> 1, reach - 2, reach - 1, reach];
+  const rowPtr = new Int32Array(rows + 1);
+  const colIdx: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const b = i >> 2;
+    if (i < rows * filled) {
+      for (const o of offsets) {
+        const c = b + o;
+        if (c >= 0 && c < blocks) for (let q = 0; q < 4; q++) colIdx.push(4 * c + q);
+      }
+    }
+    rowPtr[i + 1] = colIdx.length;
+  }
+  const values = Float64Array.from(colIdx, (_, k) => ((k * 7919) % 1000) / 7 - 50);
+  return new CsrMatrix(rows, rows, rowPtr, Int32Array.from(colIdx), values);
+}
+
+describe.skipIf(!hasNative)('transpose: bit-identical for 1, 2, 3 threads and equal to the JS backend', () => {
+  const initialThreads = hasNative ? getThreads() : 1;
+  afterAll(() => {
+    setThreads(initialThreads);
+    setBackend('auto');
+  });
+  const encode = (T: CsrMatrix): string => [bytes(T.rowPtr), bytes(T.colIdx), bytes(T.values)].join('|');
+  for (const [name, make] of [
+    ['wide band, 60 entries a column', () => blockBandedCsr(6000, 700, 1)],
+    ['rows of the second half empty', () => blockBandedCsr(6000, 700, 0.5)],
+    ['rows after the first tenth empty', () => blockBandedCsr(6000, 40, 0.1)],
+  ] as const) {
+    it(name, () => {
+      const A = make();
+      setBackend('js');
+      const ref = encode(A.transpose());
+      setBackend('native');
+      for (const t of threadCounts) {
+        setThreads(t);
+        expect(encode(A.transpose()), `${t} threads`).toBe(ref);
+      }
+    });
+  }
+});
+
 describe('setThreads / getThreads', () => {
   it('validates its argument', () => {
     for (const bad of [1.5, Number.NaN, Infinity, '2', null]) {
