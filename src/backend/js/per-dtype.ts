@@ -16,12 +16,26 @@ export function perDtype<F extends (...args: never[]) => unknown>(kernel: F, pro
 }
 
 function copyOf<F extends (...args: never[]) => unknown>(kernel: F, probe: (copy: F) => boolean): F {
+  // A fresh function with feedback of its own (the point of this module); a copy that referenced
+  // something it cannot see fails its probe.
+  return compiled(`return (${kernel.toString()});`, kernel, probe);
+}
+
+/**
+ * perDtype for a kernel that exists only as generated source (`source` is a function body that
+ * returns the kernel): one compiled copy per value type, or that type's fallback where compiling
+ * fails or `probe` rejects the copy.
+ */
+export function perDtypeFromSource<F extends (...args: never[]) => unknown>(source: string, fallbacks: { f64: F; f32: F }, probe: (copy: F) => boolean): { f64: F; f32: F } {
+  return { f64: compiled(source, fallbacks.f64, probe), f32: compiled(source, fallbacks.f32, probe) };
+}
+
+function compiled<F extends (...args: never[]) => unknown>(source: string, fallback: F, probe: (copy: F) => boolean): F {
   try {
-    // A fresh function with feedback of its own (the point of this module).
-    const copy = new Function(`return (${kernel.toString()});`)() as F;
+    const copy = new Function(source)() as F;
     if (probe(copy)) return copy;
   } catch {
-    // code generation from strings disallowed, or the copy referenced something it cannot see
+    // code generation from strings disallowed
   }
-  return kernel;
+  return fallback;
 }
