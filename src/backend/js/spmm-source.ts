@@ -15,9 +15,7 @@
  */
 
 /** Entries touched ahead, and the chunk of a long row. */
-const AHEAD = 32;
-/** Rows longer than this touch ahead chunk by chunk inside the row. */
-const LONG = 2 * AHEAD;
+const DEFAULT_AHEAD = 32;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, c) => c);
 
@@ -30,7 +28,7 @@ function sums(width: number, column: string, from: string, to: string): string {
 }
 
 /** Columns [column, column + width) of row i; `long` touches ahead chunk by chunk. */
-function block(width: number, column: string, long: boolean): string {
+function block(width: number, column: string, long: boolean, AHEAD: number): string {
   if (width === 0) return '';
   const w = range(width);
   const put = w.map((c) => `Y[yo + ${c}] = alpha * s${c};`).join(' ');
@@ -57,7 +55,8 @@ function block(width: number, column: string, long: boolean): string {
  * be compiled once per value type (see per-dtype.ts); it returns the touch sum (meaningless).
  * Needs k >= 1.
  */
-export function spmmBlockedSource(tail: number): string {
+export function spmmBlockedSource(tail: number, AHEAD = DEFAULT_AHEAD): string {
+  const LONG = 2 * AHEAD;
   return `return function spmmBlocked${tail}(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, line) {
   const last = rowPtr[rows];
   const main = k - ${tail};
@@ -80,11 +79,11 @@ export function spmmBlockedSource(tail: number): string {
         }
         touched = stop;
       }
-      for (let c0 = 0; c0 < main; c0 += 8) ${block(8, 'c0', false)}
-      ${block(tail, 'main', false)}
+      for (let c0 = 0; c0 < main; c0 += 8) ${block(8, 'c0', false, AHEAD)}
+      ${block(tail, 'main', false, AHEAD)}
     } else {
-      for (let c0 = 0; c0 < main; c0 += 8) ${block(8, 'c0', true)}
-      ${block(tail, 'main', true)}
+      for (let c0 = 0; c0 < main; c0 += 8) ${block(8, 'c0', true, AHEAD)}
+      ${block(tail, 'main', true, AHEAD)}
     }
     start = end;
   }

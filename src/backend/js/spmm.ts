@@ -1,6 +1,6 @@
 import type { Values } from '../../types.js';
 import type { CsrArrays } from '../types.js';
-import { perDtype, perDtypeFromSource } from './per-dtype.js';
+import { perDtype, perDtypeFromSource, type Probe } from './per-dtype.js';
 import { spmmBlockedSource } from './spmm-source.js';
 import { validateCsr } from './validate.js';
 
@@ -36,24 +36,28 @@ function genericKernel(generic: SpmmRows): BlockedKernel {
   };
 }
 
-const genericKernels = perDtype(spmmRows, (f) => {
-  const Y = new Float64Array(2);
-  f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5, 1), 2, Y, 1, 1, 0, new Float64Array(2));
+const genericKernels = perDtype(spmmRows, (f, V) => {
+  const Y = new V(2);
+  f(Int32Array.of(0, 2), Int32Array.of(0, 0), V.of(2, 3), V.of(5, 1), 2, Y, 1, 1, 0, new Float64Array(2));
   return Y[0] === 25 && Y[1] === 5;
 });
 
-/** A blocked kernel must give the generic kernel's bits, here on two rows at k = 8 + tail and k = tail. */
-function probeBlocked(tail: number): (f: BlockedKernel) => boolean {
-  return (f) => {
+/**
+ * A blocked kernel must give the generic kernel's bits, here on three rows (one empty) at
+ * k = tail and k = 8 + tail. The generic kernel used for the check is the original function, so
+ * no copy's feedback sees the other value type.
+ */
+function probeBlocked(tail: number): Probe<BlockedKernel> {
+  return (f, V) => {
     for (const k of tail === 0 ? [8, 16] : [tail, 8 + tail]) {
       const rowPtr = Int32Array.of(0, 3, 3, 4);
       const colIdx = Int32Array.of(0, 1, 1, 0);
-      const values = Float64Array.of(0.1, 3, -7, 0.3);
-      const X = Float64Array.from({ length: 2 * k }, (_, t) => 1 / (t + 3));
-      const want = Float64Array.from({ length: 3 * k }, (_, t) => t);
+      const values = V.of(0.1, 3, -7, 0.3);
+      const X = new V(2 * k).map((_, t) => 1 / (t + 3));
+      const want = new V(3 * k).map((_, t) => t);
       const got = want.slice();
       spmmRows(rowPtr, colIdx, values, X, k, want, 3, 0.7, 0.9, new Float64Array(k));
-      f(rowPtr, colIdx, values, X, k, got, 3, 0.7, 0.9, 8);
+      f(rowPtr, colIdx, values, X, k, got, 3, 0.7, 0.9, 64 / V.BYTES_PER_ELEMENT);
       if (!got.every((v, t) => Object.is(v, want[t]))) return false;
     }
     return true;
@@ -100,9 +104,9 @@ function scatterRowsK(rowPtr: Int32Array, colIdx: Int32Array, values: Values, X:
   }
 }
 
-const scatterKernels = perDtype(scatterRowsK, (f) => {
-  const Y = new Float64Array(2);
-  f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5, 1), 2, Y, 1, 1, new Float64Array(2));
+const scatterKernels = perDtype(scatterRowsK, (f, V) => {
+  const Y = new V(2);
+  f(Int32Array.of(0, 2), Int32Array.of(0, 0), V.of(2, 3), V.of(5, 1), 2, Y, 1, 1, new Float64Array(2));
   return Y[0] === 25 && Y[1] === 5;
 });
 
