@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spmmCsr } from '../../src/backend/js/spmm.js';
+import { spmmCsr, xRowsCached } from '../../src/backend/js/spmm.js';
 import { spmmBlockedSource } from '../../src/backend/js/spmm-source.js';
 import type { Values } from '../../src/types.js';
 
@@ -62,11 +62,14 @@ describe('blocked JS SpMM', () => {
           const got = Y0.slice();
           spmmCsr(A, X, k, got, alpha, beta);
           expect(got, `${V.name} k=${k} beta=${beta}`).toEqual(want);
-          // The generated source itself, not a fallback the library may have chosen.
-          const direct = Y0.slice();
+          // The generated source itself (not a fallback the library may have chosen), touching
+          // X ahead and not (the library does not on inputs this small).
           const kernel = (compiledByTail[k % 8] ??= new Function(spmmBlockedSource(k % 8))());
-          kernel(A.rowPtr, A.colIdx, A.values, X, k, direct, A.rows, alpha, beta, 64 / V.BYTES_PER_ELEMENT);
-          expect(direct, `${V.name} k=${k} direct`).toEqual(want);
+          for (const touch of [true, false]) {
+            const direct = Y0.slice();
+            kernel(A.rowPtr, A.colIdx, A.values, X, k, direct, A.rows, alpha, beta, 64 / V.BYTES_PER_ELEMENT, touch);
+            expect(direct, `${V.name} k=${k} touch=${touch}`).toEqual(want);
+          }
         }
       }
     }
@@ -85,5 +88,17 @@ describe('blocked JS SpMM', () => {
       spmmCsr(A, X, k, got, 1.5, 0);
       expect(got, `k=${k}`).toEqual(want);
     }
+  });
+
+  it('touches X ahead for random columns over a large X, not for a band', () => {
+    const rows = 200000;
+    const rowPtr = Int32Array.from({ length: rows + 1 }, (_, i) => 3 * i);
+    const band = Int32Array.from({ length: 3 * rows }, (_, e) => Math.min(rows - 1, Math.max(0, Math.floor(e / 3) + (e % 3) * 500 - 500)));
+    const rnd = stream(5);
+    const scattered = Int32Array.from({ length: 3 * rows }, () => Math.floor(rnd() * rows));
+    const values = new Float64Array(3 * rows);
+    expect(xRowsCached({ rows, cols: rows, rowPtr, colIdx: band, values }, 8, 8)).toBe(true);
+    expect(xRowsCached({ rows, cols: rows, rowPtr, colIdx: scattered, values }, 8, 8)).toBe(false);
+    expect(xRowsCached({ rows, cols: rows, rowPtr, colIdx: scattered, values }, 1, 8)).toBe(true);
   });
 });

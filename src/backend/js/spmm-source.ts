@@ -11,7 +11,8 @@
  * load of each cache line, summed into a value the kernel returns so the loads stay) in short
  * loops whose misses overlap: for short rows, the next ~64 entries before a row runs; inside a
  * long row, the next chunk of the row's entries before each chunk (1.5-2x at k = 8 on a
- * 500k-row random matrix).
+ * 500k-row random matrix). Whether to touch is the caller's call (spmm.ts: X's rows that a run
+ * of rows reads must not fit in the cache).
  */
 
 /** Entries touched ahead, and the chunk of a long row. */
@@ -36,7 +37,7 @@ function block(width: number, column: string, long: boolean, AHEAD: number): str
   const loop = long
     ? `for (let from = start; from < end; ) {
           const to = from + ${AHEAD} < end ? from + ${AHEAD} : end;
-          const next = to + ${AHEAD} < end ? to + ${AHEAD} : end;
+          const next = !touch ? to : to + ${AHEAD} < end ? to + ${AHEAD} : end;
           for (let t = to; t < next; t++) { const xt = colIdx[t] * k + ${column}; sink += X[xt] + X[xt + ${width - 1}]; }
           ${sums(width, column, 'from', 'to')}
           from = to;
@@ -51,13 +52,14 @@ function block(width: number, column: string, long: boolean, AHEAD: number): str
 }
 
 /**
- * `line` is X's elements per 64-byte cache line. The kernel needs only its parameters, so it can
- * be compiled once per value type (see per-dtype.ts); it returns the touch sum (meaningless).
- * Needs k >= 1.
+ * `line` is X's elements per 64-byte cache line; `touch` false skips the touching (it costs ~20%
+ * where X's rows come from the cache anyway). The kernel needs only its parameters, so it can be
+ * compiled once per value type (see per-dtype.ts); it returns the touch sum (meaningless). Needs
+ * k >= 1.
  */
 export function spmmBlockedSource(tail: number, AHEAD = DEFAULT_AHEAD): string {
   const LONG = 2 * AHEAD;
-  return `return function spmmBlocked${tail}(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, line) {
+  return `return function spmmBlocked${tail}(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, line, touch) {
   const last = rowPtr[rows];
   const main = k - ${tail};
   let touched = rowPtr[0];
@@ -66,7 +68,7 @@ export function spmmBlockedSource(tail: number, AHEAD = DEFAULT_AHEAD): string {
   for (let i = 0; i < rows; i++) {
     const end = rowPtr[i + 1];
     if (end - start <= ${LONG}) {
-      if (end + ${AHEAD} > touched) {
+      if (touch && end + ${AHEAD} > touched) {
         const stop = end + ${2 * AHEAD} < last ? end + ${2 * AHEAD} : last;
         if (k <= line) {
           for (let t = touched > start ? touched : start; t < stop; t++) { const xt = colIdx[t] * k; sink += X[xt] + X[xt + k - 1]; }

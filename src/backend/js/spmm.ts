@@ -26,7 +26,7 @@ function spmmRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, X: Val
 }
 
 type SpmmRows = typeof spmmRows;
-type BlockedKernel = (rowPtr: Int32Array, colIdx: Int32Array, values: Values, X: Values, k: number, Y: Values, rows: number, alpha: number, beta: number, line: number) => number;
+type BlockedKernel = (rowPtr: Int32Array, colIdx: Int32Array, values: Values, X: Values, k: number, Y: Values, rows: number, alpha: number, beta: number, line: number, touch: boolean) => number;
 
 /** The generic kernel in the blocked kernels' signature: the fallback where they cannot be compiled. */
 function genericKernel(generic: SpmmRows): BlockedKernel {
@@ -57,7 +57,7 @@ function probeBlocked(tail: number): Probe<BlockedKernel> {
       const want = new V(3 * k).map((_, t) => t);
       const got = want.slice();
       spmmRows(rowPtr, colIdx, values, X, k, want, 3, 0.7, 0.9, new Float64Array(k));
-      f(rowPtr, colIdx, values, X, k, got, 3, 0.7, 0.9, 64 / V.BYTES_PER_ELEMENT);
+      f(rowPtr, colIdx, values, X, k, got, 3, 0.7, 0.9, 64 / V.BYTES_PER_ELEMENT, true);
       if (!got.every((v, t) => Object.is(v, want[t]))) return false;
     }
     return true;
@@ -73,6 +73,30 @@ function blockedKernel(k: number, f64: boolean): BlockedKernel {
   return f64 ? blockedKernels[tail].f64 : blockedKernels[tail].f32;
 }
 
+/** Bytes of X's rows that a run of rows reads, beyond which the blocked kernels touch X ahead. */
+const CACHED_BYTES = 4 << 20;
+
+/**
+ * Whether X's rows come from the cache: the rows a stretch of A's rows reads lie within about
+ * twice the 90th-percentile distance of a sampled entry's column from the row's diagonal
+ * position (a band for grids and meshes, all of X for random columns).
+ */
+export function xRowsCached(A: CsrArrays, k: number, bytesPerValue: number): boolean {
+  const { rows, cols, rowPtr, colIdx } = A;
+  if (cols * k * bytesPerValue <= CACHED_BYTES) return true;
+  const step = Math.max(1, Math.floor(rows / 256));
+  const distances: number[] = [];
+  for (let i = 0; i < rows; i += step) {
+    const diagonal = Math.floor((i * cols) / rows);
+    const end = Math.min(rowPtr[i + 1], rowPtr[i] + 16);
+    for (let e = rowPtr[i]; e < end; e++) distances.push(Math.abs(colIdx[e] - diagonal));
+  }
+  if (distances.length === 0) return true;
+  distances.sort((a, b) => a - b);
+  const band = distances[Math.floor(0.9 * (distances.length - 1))];
+  return 2 * band * k * bytesPerValue <= CACHED_BYTES;
+}
+
 /** Y = alpha*A*X + beta*Y, X (cols x k) and Y (rows x k) dense row-major. */
 export function spmmCsr(A: CsrArrays, X: Values, k: number, Y: Values, alpha: number, beta: number): void {
   // The same first error as checking row by row, in a separate tight pass: the product loop then
@@ -81,7 +105,8 @@ export function spmmCsr(A: CsrArrays, X: Values, k: number, Y: Values, alpha: nu
   if (k === 0) return;
   const { rows, rowPtr, colIdx, values } = A;
   const f64 = values instanceof Float64Array;
-  blockedKernel(k, f64)(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, 64 / X.BYTES_PER_ELEMENT);
+  const bytes = X.BYTES_PER_ELEMENT;
+  blockedKernel(k, f64)(rowPtr, colIdx, values, X, k, Y, rows, alpha, beta, 64 / bytes, !xRowsCached(A, k, bytes));
 }
 
 /**
