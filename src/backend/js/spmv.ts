@@ -1,7 +1,7 @@
 import type { Values } from '../../types.js';
 import type { CsrArrays } from '../types.js';
 import { badColumn, badRowPtr, checkRowPtrEnds } from './check.js';
-import { perDtype } from './per-dtype.js';
+import { perDtype, type Probe } from './per-dtype.js';
 import { validateCsr } from './validate.js';
 
 /** What `spmvRows` returns when every row is done. */
@@ -51,9 +51,9 @@ function spmvRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, x: Val
   return -1;
 }
 
-const probeRows = (f: typeof spmvRows): boolean => {
-  const y = new Float64Array(1);
-  return f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5), y, 1, 1, 0, 0) === DONE && y[0] === 25;
+const probeRows: Probe<typeof spmvRows> = (f, V) => {
+  const y = new V(1);
+  return f(Int32Array.of(0, 2), Int32Array.of(0, 0), V.of(2, 3), V.of(5), y, 1, 1, 0, 0) === DONE && y[0] === 25;
 };
 const rowsKernels = perDtype(spmvRows, probeRows);
 
@@ -106,9 +106,9 @@ function scatterRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, x: 
   }
 }
 
-const probeScatter = (f: typeof scatterRows): boolean => {
-  const y = new Float64Array(1);
-  f(Int32Array.of(0, 2), Int32Array.of(0, 0), Float64Array.of(2, 3), Float64Array.of(5), y, 1, 1);
+const probeScatter: Probe<typeof scatterRows> = (f, V) => {
+  const y = new V(1);
+  f(Int32Array.of(0, 2), Int32Array.of(0, 0), V.of(2, 3), V.of(5), y, 1, 1);
   return y[0] === 25;
 };
 const scatterKernels = perDtype(scatterRows, probeScatter);
