@@ -2,18 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { spmmCsr, xRowsCached } from '../../src/backend/js/spmm.js';
 import { spmmBlockedSource } from '../../src/backend/js/spmm-source.js';
 import type { Values } from '../../src/types.js';
+import { Rng } from '../../src/util/rng.js';
 
-/** xorshift32 in [0, 1). */
+/** A reproducible stream in [0, 1). */
 function stream(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** Rows of length 0 (often), 1-12, and now and then 65-300 (the chunked long-row path); repeated columns allowed. */

@@ -22,6 +22,16 @@ const defaultLevel = control?.info().simd;
 const threadCounts = [1, 2, 3];
 
 /** Deterministic pseudo-random numbers (mulberry32). */
+/** The error a call throws, as "ClassName: message" ("no error" when it returns). */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+  }
+}
+
 function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -227,14 +237,6 @@ describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and 
       (M) => M.toDense(),
       (M) => M.add(A),
     ];
-    const errorOf = (fn: () => unknown): string => {
-      try {
-        fn();
-        return 'no error';
-      } catch (e) {
-        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-      }
-    };
     for (const M of [bad, badPtr]) {
       for (const op of ops) {
         setBackend('js');
@@ -263,14 +265,6 @@ describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and 
       const n = lengths[i];
       for (let t = 0; t < n; t++) colIdx[rowPtr[i] + t] = Math.floor((t * rows) / n + r() * (rows / n - 1));
     }
-    const errorOf = (fn: () => unknown): string => {
-      try {
-        fn();
-        return 'no error';
-      } catch (e) {
-        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-      }
-    };
     for (const dtype of ['f64', 'f32'] as Dtype[]) {
       const values = vec(nnz, dtype, 6);
       const A = new CsrMatrix(rows, rows, rowPtr, colIdx, values, { validate: false });
