@@ -38,7 +38,15 @@ export function kernelEntries(C: OtCost): number {
 export function* stabilizedIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'newton' = 'sinkhorn', buffer: Float64Array | null = null): Work<boolean> {
   const { n, m, eps, a, b, st, C } = ctx;
   const { tol, maxIter } = ctx.p;
-  const values = buffer ?? new Float64Array(kernelEntries(C));
+  let values = buffer;
+  if (values === null) {
+    try {
+      values = new Float64Array(kernelEntries(C));
+    } catch {
+      // No room for K (a RangeError from the allocator): the log domain needs no n*m memory.
+      return yield* logIterations(ctx, limit, phase);
+    }
+  }
   const K: OtCost = C.kind === 'dense' ? { kind: 'dense', rows: n, cols: m, data: values } : { ...C, values };
   const rowSum = new Float64Array(n);
   const colSum = new Float64Array(m);
