@@ -15,6 +15,9 @@
 //                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats, r0, r1)
 //   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1) -> number
 //   otScalingSweepCsr(K: CSR with Float64Array values, v, a, uOld, uNew, colAcc, r0, r1) -> number
+//   otLseRowsCsr(C, v (>= cols), eps, out (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
+//   otLseColsCsr(C, u (>= rows), eps, colMax, colSum (>= cols), r0, r1)
+//   otLseColsShiftedCsr(C, u (>= rows), eps, shift, colSum (>= cols), r0, r1)
 //                   (kernels/ot_csr.hpp: the CSR-cost passes; each row and column index checked)
 //   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
 //                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
@@ -293,6 +296,60 @@ Napi::Value OtScalingSweepCsr(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, err);
 }
 
+Napi::Value OtLseRowsCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otLseRows";
+  const CsrOtArgs a = readCsrOt(info, fn, 4);
+  const Napi::Float64Array v = getF64(info, 1, "v");
+  const double eps = getNumber(info[2], "eps");
+  Napi::Float64Array out = getF64(info, 3, "out");
+  requireLength(v, a.C.cols, fn, "v", true);
+  requireLength(out, a.C.rows, fn, "out", true);
+  const double* guess = optionalF64(info, 6, fn, "guess", a.C.rows);
+  withDtype(a.C.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otLseRowsCsr(T{})(a.C.view<T>(), v.Data(), eps, guess, out.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+Napi::Value OtLseColsCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otLseCols";
+  const CsrOtArgs a = readCsrOt(info, fn, 5);
+  const Napi::Float64Array u = getF64(info, 1, "u");
+  const double eps = getNumber(info[2], "eps");
+  Napi::Float64Array colMax = getF64(info, 3, "colMax");
+  Napi::Float64Array colSum = getF64(info, 4, "colSum");
+  requireLength(u, a.C.rows, fn, "u", true);
+  requireLength(colMax, a.C.cols, fn, "colMax", true);
+  requireLength(colSum, a.C.cols, fn, "colSum", true);
+  withDtype(a.C.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otLseColsCsr(T{})(a.C.view<T>(), u.Data(), eps, colMax.Data(), colSum.Data(), a.r0, a.r1));
+  });
+  return env.Undefined();
+}
+
+Napi::Value OtLseColsShiftedCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otLseColsShifted";
+  const CsrOtArgs a = readCsrOt(info, fn, 5);
+  const Napi::Float64Array u = getF64(info, 1, "u");
+  const double eps = getNumber(info[2], "eps");
+  const Napi::Float64Array shift = getF64(info, 3, "shift");
+  Napi::Float64Array colSum = getF64(info, 4, "colSum");
+  requireLength(u, a.C.rows, fn, "u", true);
+  requireLength(shift, a.C.cols, fn, "shift", true);
+  requireLength(colSum, a.C.cols, fn, "colSum", true);
+  withDtype(a.C.dtype, [&](auto t) {
+    using T = decltype(t);
+    check(env, kernels(env).otLseColsShiftedCsr(T{})(a.C.view<T>(), u.Data(), eps, shift.Data(), colSum.Data(), a.r0,
+                                                     a.r1));
+  });
+  return env.Undefined();
+}
+
 Napi::Value OtLseColsDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DenseOtArgs a = readCommon(info, "otLseCols", 4, 7);
@@ -490,6 +547,9 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtPlanPassCsr>(env, exports, "otPlanPassCsr");
   exportFunction<OtExpm1DotCsr>(env, exports, "otExpm1DotCsr");
   exportFunction<OtScalingSweepCsr>(env, exports, "otScalingSweepCsr");
+  exportFunction<OtLseRowsCsr>(env, exports, "otLseRowsCsr");
+  exportFunction<OtLseColsCsr>(env, exports, "otLseColsCsr");
+  exportFunction<OtLseColsShiftedCsr>(env, exports, "otLseColsShiftedCsr");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
   exportFunction<OtPcg>(env, exports, "otPcg");

@@ -108,6 +108,15 @@ using OtPlanPassCsrFn = Status (*)(const CsrView<T>& C, const double* f, const d
 template <class T>
 using OtExpm1DotCsrFn = Status (*)(const CsrView<T>& C, const double* P, const double* df, const double* dg,
                                    double scale, double* acc, int64_t r0, int64_t r1);
+template <class T>
+using OtLseRowsCsrFn = Status (*)(const CsrView<T>& C, const double* v, double eps, const double* guess, double* out,
+                                  int64_t r0, int64_t r1);
+template <class T>
+using OtLseColsShiftedCsrFn = Status (*)(const CsrView<T>& C, const double* u, double eps, const double* shift,
+                                         double* colSum, int64_t r0, int64_t r1);
+template <class T>
+using OtLseColsCsrFn = Status (*)(const CsrView<T>& C, const double* u, double eps, double* colMax, double* colSum,
+                                  int64_t r0, int64_t r1);
 using OtScalingSweepCsrFn = Status (*)(const CsrView<double>& K, const double* v, const double* a, const double* uOld,
                                        double* uNew, double* colAcc, double* err, int64_t r0, int64_t r1);
 using OtScalingSweepFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* v, const double* a,
@@ -151,6 +160,12 @@ struct KernelTable {
   OtExpm1DotCsrFn<double> otExpm1DotCsrF64 = nullptr;
   OtExpm1DotCsrFn<float> otExpm1DotCsrF32 = nullptr;
   OtScalingSweepCsrFn otScalingSweepCsr = nullptr;
+  OtLseRowsCsrFn<double> otLseRowsCsrF64 = nullptr;
+  OtLseRowsCsrFn<float> otLseRowsCsrF32 = nullptr;
+  OtLseColsShiftedCsrFn<double> otLseColsShiftedCsrF64 = nullptr;
+  OtLseColsShiftedCsrFn<float> otLseColsShiftedCsrF32 = nullptr;
+  OtLseColsCsrFn<double> otLseColsCsrF64 = nullptr;
+  OtLseColsCsrFn<float> otLseColsCsrF32 = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
   OtLogSolveFn<double> otLogSolveF64 = nullptr;
   OtLogSolveFn<float> otLogSolveF32 = nullptr;
@@ -181,6 +196,12 @@ struct KernelTable {
   OtPlanPassCsrFn<float> otPlanPassCsr(float) const { return otPlanPassCsrF32; }
   OtExpm1DotCsrFn<double> otExpm1DotCsr(double) const { return otExpm1DotCsrF64; }
   OtExpm1DotCsrFn<float> otExpm1DotCsr(float) const { return otExpm1DotCsrF32; }
+  OtLseRowsCsrFn<double> otLseRowsCsr(double) const { return otLseRowsCsrF64; }
+  OtLseRowsCsrFn<float> otLseRowsCsr(float) const { return otLseRowsCsrF32; }
+  OtLseColsShiftedCsrFn<double> otLseColsShiftedCsr(double) const { return otLseColsShiftedCsrF64; }
+  OtLseColsShiftedCsrFn<float> otLseColsShiftedCsr(float) const { return otLseColsShiftedCsrF32; }
+  OtLseColsCsrFn<double> otLseColsCsr(double) const { return otLseColsCsrF64; }
+  OtLseColsCsrFn<float> otLseColsCsr(float) const { return otLseColsCsrF32; }
   OtLogSolveFn<double> otLogSolve(double) const { return otLogSolveF64; }
   OtLogSolveFn<float> otLogSolve(float) const { return otLogSolveF32; }
 };

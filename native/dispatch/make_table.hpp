@@ -46,6 +46,12 @@ KernelTable makeKernelTable() {
   t.otExpm1DotCsrF64 = &otExpm1DotCsr<L, double>;
   t.otExpm1DotCsrF32 = &otExpm1DotCsr<L, float>;
   t.otScalingSweepCsr = &otScalingSweepCsr<L>;
+  t.otLseRowsCsrF64 = &otLseRowsCsr<L, double>;
+  t.otLseRowsCsrF32 = &otLseRowsCsr<L, float>;
+  t.otLseColsShiftedCsrF64 = &otLseColsShiftedCsr<L, double>;
+  t.otLseColsShiftedCsrF32 = &otLseColsShiftedCsr<L, float>;
+  t.otLseColsCsrF64 = &otLseColsCsr<L, double>;
+  t.otLseColsCsrF32 = &otLseColsCsr<L, float>;
   t.otExpProbe = &otExpProbe<L>;
   t.otLogSolveF64 = &otLogSolve<L, double>;
   t.otLogSolveF32 = &otLogSolve<L, float>;

@@ -1,6 +1,6 @@
 // Optimal-transport passes over a CSR cost (entries absent from the pattern are forbidden
-// transports), the sparse counterparts of ot_plan.hpp: the plan pass, the line-search expm1 sum and
-// the fused scaling sweep. P and K are indexed like the cost's stored entries. Rows are cut into
+// transports), the sparse counterparts of ot_lse.hpp and ot_plan.hpp: the log-sum-exp reductions,
+// the plan pass, the line-search expm1 sum and the fused scaling sweep. P and K are indexed like the cost's stored entries. Rows are cut into
 // tasks by the input size only and every partial (column sums, scalars) is added in task order, so
 // the bits do not depend on the thread count. The caller has checked the row pointer's ends
 // (checkRowPtrEnds); each row's bounds and each column index are checked here as they are read, and
@@ -14,6 +14,7 @@
 
 #include "csr_check.hpp"
 #include "ot_exp.hpp"
+#include "ot_lse.hpp"
 #include "ot_plan.hpp"
 #include "ot_rows.hpp"
 #include "parallel.hpp"
@@ -179,6 +180,128 @@ Status otScalingSweepCsr(const CsrView<double>& K, const double* v, const double
     for (int64_t k = b; k < e; k++) part[K.colIdx[k]] += K.values[k] * ui;
     return true;
   });
+}
+
+// exp at any argument: the level's exp where it is valid, std::exp beyond (as the JS twin's Infinity).
+template <SimdLevel L>
+inline double otExpAny(double t) {
+  return t >= kOtExpSafe ? std::exp(t) : otExp1<L>(t);
+}
+
+// out[i] = eps * LSE over row i's stored entries of (v_j - C_ij)/eps (-Infinity for an empty row):
+// one pass shifted by guess[i] when that sum is trusted, the max-shifted two passes otherwise (as
+// the JS twin otLseRows).
+template <SimdLevel L, class T>
+Status otLseRowsCsr(const CsrView<T>& C, const double* v, double eps, const double* guess, double* out, int64_t r0,
+                    int64_t r1) {
+  Status s = otCsrCheckRows(C, r0, r1);
+  if (!s.ok()) return s;
+  const double inv = 1.0 / eps;
+  const int64_t cols = C.cols;
+  return otCsrRowsIntoColumns(C.rowPtr, r0, r1, cols, 0, nullptr, nullptr, [&](int64_t i, double*, double*) {
+    const int64_t b = C.rowPtr[i], e = C.rowPtr[i + 1];
+    for (int64_t k = b; k < e; k++) {
+      if (outOfRange(C.colIdx[k], cols)) return false;
+    }
+    if (guess != nullptr && e > b && std::isfinite(guess[i])) {
+      const double shift = guess[i] * inv;
+      double sum = 0;
+      for (int64_t k = b; k < e; k++) sum += otExpAny<L>((v[C.colIdx[k]] - static_cast<double>(C.values[k])) * inv - shift);
+      if (otSumTrusted(sum)) {
+        out[i] = guess[i] + eps * std::log(sum);
+        return true;
+      }
+    }
+    double mx = -HUGE_VAL;
+    for (int64_t k = b; k < e; k++) mx = std::max(mx, v[C.colIdx[k]] - static_cast<double>(C.values[k]));
+    double sum = 0;
+    for (int64_t k = b; k < e; k++) sum += otExpAny<L>((v[C.colIdx[k]] - static_cast<double>(C.values[k]) - mx) * inv);
+    out[i] = e > b ? mx + eps * std::log(sum) : -HUGE_VAL;
+    return true;
+  });
+}
+
+// colSum[j] += sum over rows [r0, r1) of exp((u_i - C_ij)/eps - shift[j]), stored entries only.
+template <SimdLevel L, class T>
+Status otLseColsShiftedCsr(const CsrView<T>& C, const double* u, double eps, const double* shift, double* colSum,
+                           int64_t r0, int64_t r1) {
+  Status s = otCsrCheckRows(C, r0, r1);
+  if (!s.ok()) return s;
+  const double inv = 1.0 / eps;
+  const int64_t cols = C.cols;
+  return otCsrRowsIntoColumns(C.rowPtr, r0, r1, cols, 0, colSum, nullptr, [&](int64_t i, double* part, double*) {
+    const double ui = u[i];
+    for (int64_t k = C.rowPtr[i]; k < C.rowPtr[i + 1]; k++) {
+      const int32_t j = C.colIdx[k];
+      if (outOfRange(j, cols)) return false;
+      part[j] += otExpAny<L>((ui - static_cast<double>(C.values[k])) * inv - shift[j]);
+    }
+    return true;
+  });
+}
+
+// The streaming column state of otLseCols (ot_lse.hpp) over rows [r0, r1): each task keeps its own
+// (max, sum) per column, and the task states are folded into (colMax, colSum) in task order.
+template <SimdLevel L, class T>
+Status otLseColsCsr(const CsrView<T>& C, const double* u, double eps, double* colMax, double* colSum, int64_t r0,
+                    int64_t r1) {
+  Status s = otCsrCheckRows(C, r0, r1);
+  if (!s.ok()) return s;
+  if (r1 <= r0 || C.cols <= 0) return Status::okay();
+  const double inv = 1.0 / eps;
+  const int64_t cols = C.cols;
+  const OtCsrTasks rt(C.rowPtr, r0, r1);
+  const int64_t tasks = rt.count();
+  std::vector<double> pmax(static_cast<size_t>(tasks * cols), -HUGE_VAL);
+  std::vector<double> psum(static_cast<size_t>(tasks * cols), 0.0);
+  std::vector<int64_t> badRow(static_cast<size_t>(tasks), -1);
+  parallelFor(tasks, [&](int64_t t) {
+    double* mxs = pmax.data() + t * cols;
+    double* sums = psum.data() + t * cols;
+    for (int64_t i = rt.bounds[t]; i < rt.bounds[t + 1]; i++) {
+      const double ui = u[i];
+      for (int64_t k = C.rowPtr[i]; k < C.rowPtr[i + 1]; k++) {
+        const int32_t j = C.colIdx[k];
+        if (outOfRange(j, cols)) {
+          badRow[static_cast<size_t>(t)] = i;
+          return;
+        }
+        const double x = (ui - static_cast<double>(C.values[k])) * inv;
+        if (x <= mxs[j]) {
+          sums[j] += otExpAny<L>(x - mxs[j]);
+        } else {
+          // A column's first entry: nothing to rescale (and no exp of -Infinity in the vector code).
+          sums[j] = (mxs[j] == -HUGE_VAL ? 0.0 : sums[j] * otExpAny<L>(mxs[j] - x)) + 1;
+          mxs[j] = x;
+        }
+      }
+    }
+  });
+  for (int64_t t = 0; t < tasks; t++) {
+    if (badRow[static_cast<size_t>(t)] >= 0) {
+      return Status::format("column index out of range [0, " + num(cols) + ") in row " + num(badRow[static_cast<size_t>(t)]));
+    }
+  }
+  const int64_t ctasks = std::max<int64_t>(1, std::min(partsFor(tasks * cols), cols / 64));
+  parallelFor(ctasks, [&](int64_t ct) {
+    for (int64_t j = cols * ct / ctasks; j < cols * (ct + 1) / ctasks; j++) {
+      double M = colMax[j], S = colSum[j];
+      for (int64_t t = 0; t < tasks; t++) {
+        const double m = pmax[static_cast<size_t>(t * cols + j)];
+        const double p = psum[static_cast<size_t>(t * cols + j)];
+        if (m == -HUGE_VAL) continue;
+        if (m <= M) {
+          S += p * std::exp(m - M);
+        } else {
+          S = S * std::exp(M - m) + p;
+          M = m;
+        }
+      }
+      colMax[j] = M;
+      colSum[j] = S;
+    }
+  });
+  return Status::okay();
 }
 
 }  // namespace sparse

@@ -56,6 +56,9 @@ interface OtAddon {
   otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
+  otLseRowsCsr?(C: CsrCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess: Float64Array | null): void;
+  otLseColsCsr?(C: CsrCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
+  otLseColsShiftedCsr?(C: CsrCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
   otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
   otExpm1DotCsr?(C: CsrCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otScalingSweepCsr?(K: CsrCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
@@ -102,14 +105,12 @@ function mapped<R>(fn: () => R): R {
 type CsrCost = Extract<OtCost, { kind: 'csr' }>;
 
 /**
- * OT kernels: dense costs run native (ot_lse.hpp, ot_plan.hpp); CSR costs run native in the plan
- * pass, the line-search sum and the scaling sweep (ot_csr.hpp); the log-sum-exp passes of a CSR
- * cost, a kernel matrix that is not Float64, and an addon built before a kernel existed run the JS
- * twins.
+ * OT kernels: dense costs run native (ot_lse.hpp, ot_plan.hpp), and so do CSR costs (ot_csr.hpp);
+ * a kernel matrix that is not Float64 and an addon built before a kernel existed run the JS twins.
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLseRowsCsr: lseRowsCsr, otLseColsCsr: lseColsCsr, otLseColsShiftedCsr: colsShiftedCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
   return {
     ...(typeof pcg === 'function'
       ? {
@@ -121,18 +122,21 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
       ? { otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number) => mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop)) }
       : {}),
     ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),
-    otLseRows: (C, v, eps, out, r0, r1, guess) =>
-      C.kind !== 'dense' || typeof addon.otLseRowsDense !== 'function'
-        ? js.otLseRows(C, v, eps, out, r0, r1, guess)
-        : mapped(() => addon.otLseRowsDense(C.rows, C.cols, C.data, v, eps, out, r0, r1, guess ?? null)),
-    otLseCols: (C, u, eps, colMax, colSum, r0, r1) =>
-      C.kind !== 'dense' || typeof addon.otLseColsDense !== 'function'
-        ? js.otLseCols(C, u, eps, colMax, colSum, r0, r1)
-        : mapped(() => addon.otLseColsDense(C.rows, C.cols, C.data, u, eps, colMax, colSum, r0, r1)),
-    otLseColsShifted: (C, u, eps, shift, colSum, r0, r1) =>
-      C.kind !== 'dense' || typeof colsShifted !== 'function'
-        ? js.otLseColsShifted(C, u, eps, shift, colSum, r0, r1)
-        : mapped(() => colsShifted.call(addon, C.rows, C.cols, C.data, u, eps, shift, colSum, r0, r1)),
+    otLseRows: (C, v, eps, out, r0, r1, guess) => {
+      if (C.kind === 'dense' && typeof addon.otLseRowsDense === 'function') return mapped(() => addon.otLseRowsDense(C.rows, C.cols, C.data, v, eps, out, r0, r1, guess ?? null));
+      if (C.kind === 'csr' && typeof lseRowsCsr === 'function') return mapped(() => lseRowsCsr.call(addon, C, v, eps, out, r0, r1, guess ?? null));
+      return js.otLseRows(C, v, eps, out, r0, r1, guess);
+    },
+    otLseCols: (C, u, eps, colMax, colSum, r0, r1) => {
+      if (C.kind === 'dense' && typeof addon.otLseColsDense === 'function') return mapped(() => addon.otLseColsDense(C.rows, C.cols, C.data, u, eps, colMax, colSum, r0, r1));
+      if (C.kind === 'csr' && typeof lseColsCsr === 'function') return mapped(() => lseColsCsr.call(addon, C, u, eps, colMax, colSum, r0, r1));
+      return js.otLseCols(C, u, eps, colMax, colSum, r0, r1);
+    },
+    otLseColsShifted: (C, u, eps, shift, colSum, r0, r1) => {
+      if (C.kind === 'dense' && typeof colsShifted === 'function') return mapped(() => colsShifted.call(addon, C.rows, C.cols, C.data, u, eps, shift, colSum, r0, r1));
+      if (C.kind === 'csr' && typeof colsShiftedCsr === 'function') return mapped(() => colsShiftedCsr.call(addon, C, u, eps, shift, colSum, r0, r1));
+      return js.otLseColsShifted(C, u, eps, shift, colSum, r0, r1);
+    },
     otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1) => {
       if (C.kind === 'dense' && typeof planPass === 'function') return mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1));
       if (C.kind === 'csr' && typeof planPassCsr === 'function') return mapped(() => planPassCsr.call(addon, C, f, g, eps, P, rowSums, colSums, stats, r0, r1));

@@ -297,6 +297,54 @@ describe.skipIf(!hasNative).each(levels)('OT CSR-cost kernels: native (SIMD %s) 
     );
   });
 
+  it('log-sum-exp passes: rows with good, far-off and non-finite guesses; shifted and streaming columns', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0.1, 0.6, 1), fc.constantFrom(0, 1, -400, 600, NaN), fc.integer({ min: 1, max: 30 }), ({ C, u, v, eps, rnd }, density, off, cut) => {
+        const S = csrOf(C, rnd, density);
+        const k = Math.min(cut, S.rows);
+        const exact = new Float64Array(S.rows);
+        jsBackend.otLseRows(S, v, eps, exact, 0, S.rows);
+        const guess = exact.map((x) => x + eps * (off + rnd() - 0.5));
+        const rowsOf = (be: Backend, g: Float64Array | null) => {
+          const out = new Float64Array(S.rows);
+          be.otLseRows(S, v, eps, out, 0, k, g);
+          be.otLseRows(S, v, eps, out, k, S.rows, g);
+          return out;
+        };
+        for (const g of [null, guess]) {
+          const a = rowsOf(jsBackend, g);
+          const b = rowsOf(native, g);
+          for (let i = 0; i < S.rows; i++) close(a[i], b[i], Math.abs(a[i]) + eps);
+        }
+        const shift = Float64Array.from({ length: S.cols }, () => (rnd() - 0.5) / eps);
+        const shifted = (be: Backend) => {
+          const sum = new Float64Array(S.cols);
+          be.otLseColsShifted(S, u, eps, shift, sum, 0, k);
+          be.otLseColsShifted(S, u, eps, shift, sum, k, S.rows);
+          return sum;
+        };
+        const sa = shifted(jsBackend);
+        const sb = shifted(native);
+        for (let j = 0; j < S.cols; j++) {
+          if (otSumTrusted(sa[j])) close(sa[j], sb[j]);
+          else expect(otSumTrusted(sb[j])).toBe(false);
+        }
+        const streamed = (be: Backend) => {
+          const mx = new Float64Array(S.cols).fill(-Infinity);
+          const sum = new Float64Array(S.cols);
+          be.otLseCols(S, u, eps, mx, sum, 0, k);
+          be.otLseCols(S, u, eps, mx, sum, k, S.rows);
+          return Float64Array.from(mx, (m, j) => eps * (m + Math.log(sum[j])));
+        };
+        const ca = streamed(jsBackend);
+        const cb = streamed(native);
+        for (let j = 0; j < S.cols; j++) close(ca[j], cb[j], Math.abs(ca[j]) + eps);
+      }),
+      runs,
+    );
+  });
+
   it('bad structures raise typed errors, never crash', () => {
     const native = load.backend!;
     const f3 = new Float64Array(3);
@@ -308,6 +356,12 @@ describe.skipIf(!hasNative).each(levels)('OT CSR-cost kernels: native (SIMD %s) 
     expect(() => native.otPlanPass(badCol, f3, f4, 0.1, null, f3, f4, stats, 0, 3)).toThrow(FormatError);
     expect(() => native.otExpm1Dot(badCol, f4, f3, f4, 1, 0, 0, 3)).toThrow(FormatError);
     expect(() => native.otScalingSweep(badCol, f4, f3, f3, f3, f4, 0, 3)).toThrow(FormatError);
+    expect(() => native.otLseRows(badCol, f4, 0.1, f3, 0, 3, null)).toThrow(FormatError);
+    expect(() => native.otLseRows(badCol, f4, 0.1, f3, 0, 3, f3)).toThrow(FormatError);
+    expect(() => native.otLseCols(badCol, f3, 0.1, f4, f4, 0, 3)).toThrow(FormatError);
+    expect(() => native.otLseColsShifted(badCol, f3, 0.1, f4, f4, 0, 3)).toThrow(FormatError);
+    expect(() => native.otLseRows(S, f3, 0.1, f3, 0, 3, null)).toThrow(ShapeError);
+    expect(() => native.otLseCols(S, f3, 0.1, f3, f4, 0, 3)).toThrow(ShapeError);
     const negCol = { ...S, colIdx: Int32Array.from([0, 1, -1, 2]) };
     expect(() => native.otScalingSweep(negCol, f4, f3, f3, f3, f4, 0, 3)).toThrow(FormatError);
     const badPtr = { ...S, rowPtr: Int32Array.from([0, 3, 2, 4]) };
@@ -444,7 +498,14 @@ describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count'
       const uS = new Float64Array(rows);
       const colS = new Float64Array(cols);
       const errS = native.otScalingSweep({ ...S, values: Ps }, g.map(Math.exp), a, a, uS, colS, 0, rows);
-      return [lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z, uNew, col, Float64Array.of(err), Ps, rs, cs, st, Float64Array.of(dotS, errS), uS, colS];
+      const lseS = new Float64Array(rows);
+      native.otLseRows(S, g, eps, lseS, 0, rows, new Float64Array(rows).fill(-0.01));
+      const cmS = new Float64Array(cols).fill(-Infinity);
+      const csS = new Float64Array(cols);
+      native.otLseCols(S, f, eps, cmS, csS, 0, rows);
+      const shS = new Float64Array(cols);
+      native.otLseColsShifted(S, f, eps, new Float64Array(cols), shS, 0, rows);
+      return [lseS, cmS, csS, shS, lse, colSum, plan.P!, plan.r, plan.c, plan.stats, Float64Array.of(dot), y, z, uNew, col, Float64Array.of(err), Ps, rs, cs, st, Float64Array.of(dotS, errS), uS, colS];
     };
     try {
       control!.setThreads(1);
