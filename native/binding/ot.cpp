@@ -52,6 +52,13 @@ Napi::Float64Array getF64(const Napi::CallbackInfo& info, size_t at, const char*
   return a.As<Napi::Float64Array>();
 }
 
+// r0, r1 at info[at], info[at + 1]: a row range inside 0..rows.
+void readRowRange(const Napi::CallbackInfo& info, size_t at, int64_t rows, const char* fn, int64_t& r0, int64_t& r1) {
+  r0 = getSize(info[at], "r0");
+  r1 = getSize(info[at + 1], "r1");
+  if (r0 > r1 || r1 > rows) throwShape(info.Env(), std::string(fn) + ": row range [" + num(r0) + ", " + num(r1) + ") is outside 0.." + num(rows));
+}
+
 struct DenseOtArgs {
   int64_t rows = 0;
   int64_t cols = 0;
@@ -72,9 +79,7 @@ DenseOtArgs readCommon(const Napi::CallbackInfo& info, const char* fn, size_t ep
   requireLength(a.data, a.rows * a.cols, fn, "data");
   a.eps = getNumber(info[epsAt], "eps");
   if (!(a.eps > 0) || !std::isfinite(a.eps)) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": eps must be finite and positive");
-  a.r0 = getSize(info[r0At], "r0");
-  a.r1 = getSize(info[r0At + 1], "r1");
-  if (a.r0 > a.r1 || a.r1 > a.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.rows));
+  readRowRange(info, r0At, a.rows, fn, a.r0, a.r1);
   return a;
 }
 
@@ -159,9 +164,7 @@ DenseF64Args readDenseF64(const Napi::CallbackInfo& info, const char* fn, const 
   a.data = getF64(info, 2, name);
   if (a.rows > 0 && a.cols > kMaxIndex / a.rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
   requireLength(a.data, a.rows * a.cols, fn, name);
-  a.r0 = getSize(info[r0At], "r0");
-  a.r1 = getSize(info[r0At + 1], "r1");
-  if (a.r0 > a.r1 || a.r1 > a.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.rows));
+  readRowRange(info, r0At, a.rows, fn, a.r0, a.r1);
   return a;
 }
 
@@ -235,9 +238,7 @@ CsrOtArgs readCsrOt(const Napi::CallbackInfo& info, const char* fn, size_t r0At)
   const Status ends = withDtype(a.C.dtype, [&](auto t) { return checkRowPtrEnds(a.C.view<decltype(t)>()); });
   check(env, ends);
   a.nnz = a.C.rowPtr[static_cast<size_t>(a.C.rows)];
-  a.r0 = getSize(info[r0At], "r0");
-  a.r1 = getSize(info[r0At + 1], "r1");
-  if (a.r0 > a.r1 || a.r1 > a.C.rows) throwShape(env, std::string(fn) + ": row range [" + num(a.r0) + ", " + num(a.r1) + ") is outside 0.." + num(a.C.rows));
+  readRowRange(info, r0At, a.C.rows, fn, a.r0, a.r1);
   return a;
 }
 

@@ -108,18 +108,18 @@ Status otPlanPassCsr(const CsrView<T>& C, const double* f, const double* g, doub
         t4[q] = (fi + g[j] - static_cast<double>(C.values[k + q])) * inv;
         big = big || t4[q] >= kOtExpSafe;
       }
+      bool done = false;
+      (void)big;  // only the vector levels look at it
 #if defined(__x86_64__) || defined(_M_X64)
       if constexpr (L == SimdLevel::Avx512 || L == SimdLevel::Avx2) {
         if (w == 4 && !big) {
           _mm256_store_pd(p4, otExp4<L>(_mm256_load_pd(t4)));
-        } else {
-          for (int64_t q = 0; q < w; q++) p4[q] = t4[q] >= kOtExpSafe ? std::exp(t4[q]) : otExp1<L>(t4[q]);
+          done = true;
         }
-      } else
+      }
 #endif
-      {
-        (void)big;
-        for (int64_t q = 0; q < w; q++) p4[q] = t4[q] >= kOtExpSafe ? std::exp(t4[q]) : otExp1<L>(t4[q]);
+      if (!done) {
+        for (int64_t q = 0; q < w; q++) p4[q] = otExpAny<L>(t4[q]);
       }
       for (int64_t q = 0; q < w; q++) {
         const double p = p4[q];
@@ -180,12 +180,6 @@ Status otScalingSweepCsr(const CsrView<double>& K, const double* v, const double
     for (int64_t k = b; k < e; k++) part[K.colIdx[k]] += K.values[k] * ui;
     return true;
   });
-}
-
-// exp at any argument: the level's exp where it is valid, std::exp beyond (as the JS twin's Infinity).
-template <SimdLevel L>
-inline double otExpAny(double t) {
-  return t >= kOtExpSafe ? std::exp(t) : otExp1<L>(t);
 }
 
 // out[i] = eps * LSE over row i's stored entries of (v_j - C_ij)/eps (-Infinity for an empty row):

@@ -27,6 +27,12 @@
 namespace sparse {
 
 constexpr double kOtExpSafe = 700.0;
+
+// exp at any argument: the level's exp where it is valid, std::exp beyond (the JS twin's Infinity).
+template <SimdLevel L>
+inline double otExpAny(double t) {
+  return t >= kOtExpSafe ? std::exp(t) : otExp1<L>(t);
+}
 // expm1(t) - t is a Taylor polynomial for |t| <= kOtEm1Cut (no cancellation), exp(t) - (1 + t) beyond.
 constexpr double kOtEm1Cut = 0.34657359027997264;  // ln2 / 2
 
@@ -110,7 +116,7 @@ inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, do
   for (; j < cols; j++) {
     const double c = static_cast<double>(row[j]);
     const double t = (fi + g[j] - c) * inv;
-    const double p = t >= kOtExpSafe ? std::exp(t) : otExp1<L>(t);
+    const double p = otExpAny<L>(t);
     rs += p;
     colPart[j] += p;
     cs += p * c;
