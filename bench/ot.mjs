@@ -6,6 +6,10 @@
 // that a noisy machine disturbs both sides alike.
 //
 //   node bench/ot.mjs [--full] [--peers] [--json out.json] [--sizes 500,1000] [--cap iterations]
+//                     [--only density2d,random] [--solve-only]
+//
+// --only keeps the convergence cases whose names contain one of the given words; --solve-only skips
+// the per-iteration timings (sections 1 and 1b).
 //
 // Default: n = 500 for the convergence cases with Sinkhorn capped at 3000 iterations (a capped run
 // is reported as "> cap", a lower bound); --full runs n = 500, 1000, 2000 with a 100000 cap.
@@ -30,6 +34,9 @@ const sizesAt = argv.indexOf('--sizes');
 const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : full ? [500, 1000, 2000] : [500];
 const capAt = argv.indexOf('--cap');
 const cap = capAt >= 0 ? Number(argv[capAt + 1]) : full ? 100000 : 3000;
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : null;
+const solveOnly = argv.includes('--solve-only');
 const TOL = 1e-9;
 const EPS_REL = 1e-3;
 
@@ -155,82 +162,85 @@ const potAsk = async (problem) => {
 };
 
 // --- 1. per-iteration time at n = m = 2000 ----------------------------------------------------
-const big = pointCloud(2000, 'sq', 1);
-const bigEps = 1e-2 * maxOf(big.C);
-const bigJob = { name: 'points-sqeuclid-2000', n: 2000, m: 2000, a: put('big-a', big.a), b: put('big-b', big.b), C: put('big-C', big.C.data), reg: bigEps, mode: 'periter', iters: { sinkhorn: 20, sinkhorn_log: 3 } };
-// 'log' runs on its stored, re-anchored kernel (the default at this size; the time includes
-// building it once); 'log-exp' is the same iteration with every step in log domain (stabilized:
-// false, two exp passes per iteration); 'sinkhorn' is the scaling form.
-const ourKinds = [
-  ['log', 'log', 20, {}],
-  ['log-exp', 'log', 10, { stabilized: false }],
-  ['sinkhorn', 'sinkhorn', 20, {}],
-];
-for (const [, method, , extra] of ourKinds) sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: 1, tol: 0, ...extra }); // warm-up (JIT, kernel)
-const ourTimes = Object.fromEntries(ourKinds.map(([label]) => [label, []]));
-const potTimes = { sinkhorn: [], sinkhorn_log: [] };
-const REPS = 5;
-for (let rep = 0; rep < REPS; rep++) {
-  for (const [label, method, iters, extra] of ourKinds) {
-    const t = now();
-    const r = sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: iters, tol: 0, ...extra });
-    ourTimes[label].push((now() - t) / r.iterations);
-  }
-  const r = await potAsk(bigJob);
-  if (r) {
-    potTimes.sinkhorn.push(r.sinkhorn_s_per_iter * 1e3);
-    potTimes.sinkhorn_log.push(r.sinkhorn_log_s_per_iter * 1e3);
-  }
-}
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-for (const [label, , iters] of ourKinds) {
-  report.periter.push({ method: label, n: 2000, msPerIter: median(ourTimes[label]) });
-  console.log(`per-iteration  n=2000  ${label.padEnd(8)} ${fmt(median(ourTimes[label]))} / iteration (median of ${REPS} x ${iters})`);
-}
-if (potTimes.sinkhorn.length > 0) {
-  const ours = Object.fromEntries(report.periter.map((x) => [x.method, x.msPerIter]));
-  const potS = median(potTimes.sinkhorn);
-  const potLog = median(potTimes.sinkhorn_log);
-  report.pot.periter = { sinkhornMsPerIter: potS, sinkhornLogMsPerIter: potLog };
-  console.log(
-    `per-iteration  n=2000  POT sinkhorn ${fmt(potS)}, sinkhorn_log ${fmt(potLog)} (medians of ${potTimes.sinkhorn.length}); ours log: ${(potLog / ours.log).toFixed(1)}x faster than POT sinkhorn_log, ${(potS / ours.log).toFixed(2)}x POT sinkhorn's speed (log-exp ${(potS / ours['log-exp']).toFixed(2)}x, sinkhorn ${(potS / ours.sinkhorn).toFixed(2)}x)`,
-  );
-}
-
-// --- 1b. per-iteration time on a sparse (CSR) cost: point clouds, n = 3000, costs below 0.03 kept
-{
-  const r = rng(5);
-  const n = 3000;
-  const x = Array.from({ length: n }, () => [r(), r()]);
-  const y = Array.from({ length: n }, () => [r(), r()]);
-  const rowPtr = new Int32Array(n + 1);
-  const cols = [];
-  const vals = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const d = (x[i][0] - y[j][0]) ** 2 + (x[i][1] - y[j][1]) ** 2;
-      if (d < 0.03) {
-        cols.push(j);
-        vals.push(d);
-      }
-    }
-    rowPtr[i + 1] = cols.length;
-  }
-  const C = CsrMatrix.fromArrays({ rows: n, cols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(vals) });
-  const a = uniform(n);
-  for (const [label, iters, extra] of [
-    ['log', 50, {}],
-    ['log-exp', 5, { stabilized: false }],
-  ]) {
-    const times = [];
-    for (let rep = 0; rep < 3; rep++) {
+if (!solveOnly) {
+  const big = pointCloud(2000, 'sq', 1);
+  const bigEps = 1e-2 * maxOf(big.C);
+  const bigJob = { name: 'points-sqeuclid-2000', n: 2000, m: 2000, a: put('big-a', big.a), b: put('big-b', big.b), C: put('big-C', big.C.data), reg: bigEps, mode: 'periter', iters: { sinkhorn: 20, sinkhorn_log: 3 } };
+  // 'log' runs on its stored, re-anchored kernel (the default at this size; the time includes
+  // building it once); 'log-exp' is the same iteration with every step in log domain (stabilized:
+  // false, two exp passes per iteration); 'sinkhorn' is the scaling form.
+  const ourKinds = [
+    ['log', 'log', 20, {}],
+    ['log-exp', 'log', 10, { stabilized: false }],
+    ['sinkhorn', 'sinkhorn', 20, {}],
+  ];
+  for (const [, method, , extra] of ourKinds) sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: 1, tol: 0, ...extra }); // warm-up (JIT, kernel)
+  const ourTimes = Object.fromEntries(ourKinds.map(([label]) => [label, []]));
+  const potTimes = { sinkhorn: [], sinkhorn_log: [] };
+  const REPS = 5;
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [label, method, iters, extra] of ourKinds) {
       const t = now();
-      const res = sinkhorn(a, a, C, { epsilonRelative: 0.01, method: 'log', maxIter: iters, tol: 0, ...extra });
-      times.push((now() - t) / res.iterations);
+      const r = sinkhorn(big.a, big.b, big.C, { epsilon: bigEps, method, maxIter: iters, tol: 0, ...extra });
+      ourTimes[label].push((now() - t) / r.iterations);
     }
-    report.periter.push({ method: `${label}-csr`, n, nnz: cols.length, msPerIter: median(times) });
-    console.log(`per-iteration  CSR n=${n}, ${cols.length} entries  ${label.padEnd(8)} ${fmt(median(times))} / iteration (median of 3 x ${iters})`);
+    const r = await potAsk(bigJob);
+    if (r) {
+      potTimes.sinkhorn.push(r.sinkhorn_s_per_iter * 1e3);
+      potTimes.sinkhorn_log.push(r.sinkhorn_log_s_per_iter * 1e3);
+    }
   }
+  for (const [label, , iters] of ourKinds) {
+    report.periter.push({ method: label, n: 2000, msPerIter: median(ourTimes[label]) });
+    console.log(`per-iteration  n=2000  ${label.padEnd(8)} ${fmt(median(ourTimes[label]))} / iteration (median of ${REPS} x ${iters})`);
+  }
+  if (potTimes.sinkhorn.length > 0) {
+    const ours = Object.fromEntries(report.periter.map((x) => [x.method, x.msPerIter]));
+    const potS = median(potTimes.sinkhorn);
+    const potLog = median(potTimes.sinkhorn_log);
+    report.pot.periter = { sinkhornMsPerIter: potS, sinkhornLogMsPerIter: potLog };
+    console.log(
+      `per-iteration  n=2000  POT sinkhorn ${fmt(potS)}, sinkhorn_log ${fmt(potLog)} (medians of ${potTimes.sinkhorn.length}); ours log: ${(potLog / ours.log).toFixed(1)}x faster than POT sinkhorn_log, ${(potS / ours.log).toFixed(2)}x POT sinkhorn's speed (log-exp ${(potS / ours['log-exp']).toFixed(2)}x, sinkhorn ${(potS / ours.sinkhorn).toFixed(2)}x)`,
+    );
+  }
+
+  // --- 1b. per-iteration time on a sparse (CSR) cost: point clouds, n = 3000, costs below 0.03 kept
+  {
+    const r = rng(5);
+    const n = 3000;
+    const x = Array.from({ length: n }, () => [r(), r()]);
+    const y = Array.from({ length: n }, () => [r(), r()]);
+    const rowPtr = new Int32Array(n + 1);
+    const cols = [];
+    const vals = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const d = (x[i][0] - y[j][0]) ** 2 + (x[i][1] - y[j][1]) ** 2;
+        if (d < 0.03) {
+          cols.push(j);
+          vals.push(d);
+        }
+      }
+      rowPtr[i + 1] = cols.length;
+    }
+    const C = CsrMatrix.fromArrays({ rows: n, cols: n, rowPtr, colIdx: Int32Array.from(cols), values: Float64Array.from(vals) });
+    const a = uniform(n);
+    for (const [label, iters, extra] of [
+      ['log', 50, {}],
+      ['log-exp', 5, { stabilized: false }],
+    ]) {
+      const times = [];
+      for (let rep = 0; rep < 3; rep++) {
+        const t = now();
+        const res = sinkhorn(a, a, C, { epsilonRelative: 0.01, method: 'log', maxIter: iters, tol: 0, ...extra });
+        times.push((now() - t) / res.iterations);
+      }
+      report.periter.push({ method: `${label}-csr`, n, nnz: cols.length, msPerIter: median(times) });
+      console.log(`per-iteration  CSR n=${n}, ${cols.length} entries  ${label.padEnd(8)} ${fmt(median(times))} / iteration (median of 3 x ${iters})`);
+    }
+  }
+
 }
 
 // --- 2. SNS vs Sinkhorn to 1e-9 at epsilon 1e-3 of max cost, POT right after ours ----------------
@@ -242,6 +252,7 @@ for (const n of sizes) {
   cases.push([`density2d-${n}`, () => densities(n, 40 + n)]);
 }
 for (const [name, make] of cases) {
+  if (only && !only.some((w) => name.includes(w))) continue;
   const p = make();
   const eps = EPS_REL * maxOf(p.C);
   let t = now();

@@ -86,6 +86,12 @@ void requireLength(const Napi::TypedArray& array, int64_t expected, const char* 
                               (atLeast ? "at least " : "") + num(expected));
 }
 
+bool overlaps(const Napi::TypedArray& p, const Napi::TypedArray& q) {
+  const auto* a = static_cast<const uint8_t*>(p.ArrayBuffer().Data()) + p.ByteOffset();
+  const auto* b = static_cast<const uint8_t*>(q.ArrayBuffer().Data()) + q.ByteOffset();
+  return a < b + q.ByteLength() && b < a + p.ByteLength();
+}
+
 Napi::Int32Array newInt32Array(Napi::Env env, int64_t length) {
   try {
     Napi::Int32Array a = Napi::Int32Array::New(env, static_cast<size_t>(length));

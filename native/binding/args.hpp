@@ -51,6 +51,9 @@ Napi::TypedArray getValuesOf(const Napi::Value& value, const char* name, Dtype e
 void requireLength(const Napi::TypedArray& array, int64_t expected, const char* fn, const char* name,
                    bool atLeast = false);
 
+// True when the two arrays share any byte (an output aliasing an input or another output).
+bool overlaps(const Napi::TypedArray& p, const Napi::TypedArray& q);
+
 Napi::Int32Array newInt32Array(Napi::Env env, int64_t length);
 Napi::TypedArray newValues(Napi::Env env, Dtype dtype, int64_t length);
 Napi::Object makeParts(Napi::Env env, const Napi::Int32Array& rowPtr, const Napi::Int32Array& colIdx,

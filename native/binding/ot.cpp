@@ -476,20 +476,22 @@ Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
   requireLength(r, rows, fn, "r", true);
   requireLength(c, cols, fn, "c", true);
   const double massDrop = getNumber(info[5], "massDrop");
-  OtHessian h;
-  check(env, otSparsifyDense(rows, cols, P.Data(), r.Data(), c.Data(), massDrop, h));
-  Napi::Int32Array rowPtr = newInt32Array(env, static_cast<int64_t>(h.rowPtr.size()));
-  Napi::Int32Array colIdx = newInt32Array(env, static_cast<int64_t>(h.colIdx.size()));
-  Napi::Float64Array values = newValues(env, Dtype::F64, static_cast<int64_t>(h.values.size())).As<Napi::Float64Array>();
-  std::copy(h.rowPtr.begin(), h.rowPtr.end(), rowPtr.Data());
-  std::copy(h.colIdx.begin(), h.colIdx.end(), colIdx.Data());
-  std::copy(h.values.begin(), h.values.end(), values.Data());
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("rowPtr", rowPtr);
-  out.Set("colIdx", colIdx);
-  out.Set("values", values);
-  out.Set("kept", Napi::Number::New(env, static_cast<double>(h.kept)));
-  return out;
+  Napi::Int32Array rowPtr = getInt32Array(info[6], "rowPtr");
+  Napi::Int32Array colIdx = getInt32Array(info[7], "colIdx");
+  Napi::Float64Array values = getF64(info, 8, "values");
+  requireLength(rowPtr, rows + cols + 1, fn, "rowPtr");
+  // The fill reads rowPtr while writing colIdx and values: aliased buffers would send it out of bounds.
+  const Napi::TypedArray outs[] = {rowPtr, colIdx, values};
+  const Napi::TypedArray all[] = {rowPtr, colIdx, values, P, r, c};
+  for (int o = 0; o < 3; o++) {
+    for (int i = o + 1; i < 6; i++) {
+      if (overlaps(outs[o], all[i])) throwShape(env, std::string(fn) + ": rowPtr, colIdx and values must not overlap each other or P, r, c");
+    }
+  }
+  const int64_t capacity = static_cast<int64_t>(std::min(colIdx.ElementLength(), values.ElementLength()));
+  int64_t nnz = 0;
+  check(env, otSparsifyDense(rows, cols, P.Data(), r.Data(), c.Data(), massDrop, OtHessianOut{rowPtr.Data(), colIdx.Data(), values.Data(), capacity}, nnz));
+  return Napi::Number::New(env, static_cast<double>(nnz));
 }
 
 Napi::Value OtPcg(const Napi::CallbackInfo& info) {

@@ -20,12 +20,6 @@ Napi::Float64Array getF64(const Napi::CallbackInfo& info, size_t at, const char*
   return a.As<Napi::Float64Array>();
 }
 
-bool overlap(const Napi::Float64Array& p, const Napi::Float64Array& q) {
-  const double* a = p.Data();
-  const double* b = q.Data();
-  return a < b + q.ElementLength() && b < a + p.ElementLength();
-}
-
 Napi::Value StreamRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Float64Array a = getF64(info, 0, "a");
@@ -43,7 +37,7 @@ Napi::Value StreamTriad(const Napi::CallbackInfo& info) {
   const int64_t n = static_cast<int64_t>(a.ElementLength());
   requireLength(b, n, "streamTriad", "b");
   requireLength(c, n, "streamTriad", "c");
-  if (overlap(a, b) || overlap(a, c)) throwShape(env, "streamTriad: a must not overlap b or c");
+  if (overlaps(a, b) || overlaps(a, c)) throwShape(env, "streamTriad: a must not overlap b or c");
   check(env, kernels(env).streamTriad(double{})(a.Data(), b.Data(), c.Data(), s, n));
   return env.Undefined();
 }

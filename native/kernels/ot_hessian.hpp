@@ -2,12 +2,13 @@
 //   H = [[diag(r), S], [S^T, diag(c)]],  S = P restricted to the kept entries,
 // as a CSR of size n+m with sorted columns. The kept set is the mass rule of src/ot/sns-hessian.ts
 // (the JS twin): entries are binned by their IEEE exponent, and the smallest binades holding at
-// most massDrop * sum(P) are dropped. The histogram is summed in fixed blocks in storage order,
-// exactly as the twin does, so the cut, and with it the structure, is the twin's bit for bit;
-// every pass runs over row tasks chosen by the input size only.
+// most massDrop * sum(P) are dropped. The histogram counts mass in integer units (otMassUnits), so
+// its sums are exact in any order: the cut, and with it the structure, is the twin's bit for bit
+// at any thread count.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -18,54 +19,73 @@
 
 namespace sparse {
 
-struct OtHessian {
-  std::vector<int32_t> rowPtr;
-  std::vector<int32_t> colIdx;
-  std::vector<double> values;
-  int64_t kept = 0;
+// The caller's buffers, reused across Newton steps: fresh output pages cost a page fault each,
+// which on the VMs measured here was most of the call. rowPtr holds n+m+1 entries; colIdx and
+// values hold `capacity`.
+struct OtHessianOut {
+  int32_t* rowPtr;
+  int32_t* colIdx;
+  double* values;
+  int64_t capacity;
 };
 
-// The top 12 bits of a double (sign and exponent), as the twin's `hi >>> 20`.
-inline uint32_t otExponentBin(double p) {
+// The top 32 bits of a double: sign, exponent and the 20 leading significand bits.
+inline uint32_t otHighWord(double p) {
   uint64_t bits;
   std::memcpy(&bits, &p, sizeof bits);
-  return static_cast<uint32_t>(bits >> 52);
+  return static_cast<uint32_t>(bits >> 32);
 }
 
-// The mass histogram is summed per block of kOtHistBlock entries in storage order and the blocks
-// are added in block order (as the twin does), so the cut is the same bits at any thread count.
-constexpr int64_t kOtHistBlock = int64_t{1} << 16;
+// An entry's histogram bin is its sign and exponent (h >> 20: a negative entry, never produced,
+// lands past the bins and is always kept); its weight is its 21 leading significand bits, the
+// implicit one included, as an integer: the entry's value is weight * 2^(bin - 1043) to 2^-20
+// relative. Integer sums are exact in any order (the twin's, in doubles, up to 2^32 entries).
 constexpr int kOtBins = 2048;
+inline uint32_t otMassUnits(uint32_t h) { return (h & 0xFFFFFu) | ((h >> 20) != 0 ? 0x100000u : 0u); }
 
 inline uint32_t otSparsifyCut(const double* P, int64_t len, double massDrop) {
-  const int64_t blocks = (len + kOtHistBlock - 1) / kOtHistBlock;
-  std::vector<double> part(static_cast<size_t>(blocks * (kOtBins + 1)), 0.0);
-  parallelFor(blocks, [&](int64_t b) {
-    double* hist = part.data() + b * (kOtBins + 1);
-    double total = 0;
-    for (int64_t k = b * kOtHistBlock; k < std::min(len, (b + 1) * kOtHistBlock); k++) {
-      const uint32_t e = otExponentBin(P[k]);
-      if (e < kOtBins) hist[e] += P[k];  // a negative entry (never produced) lands nowhere, like the twin's
-      total += P[k];
+  // Any split gives the same sums; a few large parts keep the zeroed histograms small.
+  const int64_t parts = partsFor(len, int64_t{1} << 18, 64);
+  // Two interleaved histograms per part: consecutive entries often share a bin, and one
+  // histogram would chain every add through memory.
+  std::vector<uint64_t> part(static_cast<size_t>(parts * 2 * kOtBins), 0);
+  parallelFor(parts, [&](int64_t t) {
+    uint64_t* h0 = part.data() + t * 2 * kOtBins;
+    uint64_t* h1 = h0 + kOtBins;
+    const int64_t k0 = len * t / parts, k1 = len * (t + 1) / parts;
+    int64_t k = k0;
+    for (; k + 2 <= k1; k += 2) {
+      const uint32_t a = otHighWord(P[k]), b = otHighWord(P[k + 1]);
+      if ((a >> 20) < kOtBins) h0[a >> 20] += otMassUnits(a);
+      if ((b >> 20) < kOtBins) h1[b >> 20] += otMassUnits(b);
     }
-    hist[kOtBins] = total;
+    if (k < k1) {
+      const uint32_t a = otHighWord(P[k]);
+      if ((a >> 20) < kOtBins) h0[a >> 20] += otMassUnits(a);
+    }
   });
-  std::vector<double> hist(kOtBins + 1, 0.0);
-  for (int64_t b = 0; b < blocks; b++) {
-    for (int e = 0; e <= kOtBins; e++) hist[e] += part[static_cast<size_t>(b * (kOtBins + 1) + e)];
+  std::vector<double> mass(kOtBins);
+  double total = 0;
+  for (int e = 0; e < kOtBins; e++) {
+    uint64_t units = 0;
+    for (int64_t t = 0; t < 2 * parts; t++) units += part[static_cast<size_t>(t * kOtBins + e)];
+    mass[e] = std::ldexp(static_cast<double>(units), std::max(e, 1) - 1043);
+    total += mass[e];
   }
-  const double budget = massDrop * hist[kOtBins];
+  const double budget = massDrop * total;
   double cum = 0;
   uint32_t cut = 0;
   for (; cut < static_cast<uint32_t>(kOtBins); cut++) {
-    if (cum + hist[cut] > budget) break;
-    cum += hist[cut];
+    if (cum + mass[cut] > budget) break;
+    cum += mass[cut];
   }
   return cut;
 }
 
+// Writes rowPtr and sets nnz to the entries of H; fills colIdx and values only when they fit
+// (nnz <= capacity), so that a caller with short buffers grows them and calls again.
 inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const double* r, const double* c, double massDrop,
-                              OtHessian& out) {
+                              const OtHessianOut& out, int64_t& nnzOut) {
   const uint32_t cut = otSparsifyCut(P, n * m, massDrop);
   // Rows in tasks (by size only); each task counts its rows' kept entries and its own column counts,
   // so the column half can be filled in parallel from per-task cursors, rows still in order.
@@ -79,9 +99,10 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
       const double* row = P + i * m;
       int64_t cnt = 0;
       for (int64_t j = 0; j < m; j++) {
-        const bool keep = otExponentBin(row[j]) >= cut;
-        cnt += keep;
-        cc[j] += keep;
+        if ((otHighWord(row[j]) >> 20) >= cut) {
+          cnt++;
+          cc[j]++;
+        }
       }
       rowCnt[static_cast<size_t>(i)] = cnt;
     }
@@ -91,22 +112,28 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
   const int64_t N = n + m;
   const int64_t nnz = N + 2 * kept;
   if (nnz > INT32_MAX) return Status::error(ErrorKind::TooLarge, "otSparsify: the sparsified Hessian has more than 2^31-1 entries");
-  out.kept = kept;
-  out.rowPtr.assign(static_cast<size_t>(N + 1), 0);
+  nnzOut = nnz;
+  out.rowPtr[0] = 0;
   for (int64_t i = 0; i < n; i++) out.rowPtr[i + 1] = out.rowPtr[i] + static_cast<int32_t>(1 + rowCnt[i]);
   // Column j's row: its entries from task 0's rows first, then task 1's, ...; turn the counts into
   // each task's start in place.
-  for (int64_t j = 0; j < m; j++) {
-    int32_t at = out.rowPtr[n + j];
-    for (int64_t t = 0; t < tasks; t++) {
-      const int32_t cnt = colCnt[static_cast<size_t>(t * m + j)];
-      colCnt[static_cast<size_t>(t * m + j)] = at;
-      at += cnt;
-    }
-    out.rowPtr[n + j + 1] = at + 1;
+  std::vector<int32_t> at(static_cast<size_t>(m), 1);  // each column row's diagonal entry
+  for (int64_t t = 0; t < tasks; t++) {
+    for (int64_t j = 0; j < m; j++) at[j] += colCnt[static_cast<size_t>(t * m + j)];
   }
-  out.colIdx.assign(static_cast<size_t>(nnz), 0);
-  out.values.assign(static_cast<size_t>(nnz), 0.0);
+  for (int64_t j = 0; j < m; j++) {
+    out.rowPtr[n + j + 1] = out.rowPtr[n + j] + at[j];
+    at[j] = out.rowPtr[n + j];
+  }
+  for (int64_t t = 0; t < tasks; t++) {
+    int32_t* cnt = colCnt.data() + t * m;
+    for (int64_t j = 0; j < m; j++) {
+      const int32_t here = cnt[j];
+      cnt[j] = at[j];
+      at[j] += here;
+    }
+  }
+  if (nnz > out.capacity) return Status::okay();
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cursor = colCnt.data() + t * m;
     for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
@@ -115,7 +142,7 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
       out.values[pos++] = r[i];
       const double* row = P + i * m;
       for (int64_t j = 0; j < m; j++) {
-        if (otExponentBin(row[j]) >= cut) {
+        if ((otHighWord(row[j]) >> 20) >= cut) {
           out.colIdx[pos] = static_cast<int32_t>(n + j);
           out.values[pos++] = row[j];
           const int32_t q = cursor[j]++;

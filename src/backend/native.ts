@@ -6,7 +6,7 @@ import { mapNativeError } from '../errors.js';
 import { jsBackend } from './js/index.js';
 import { wrapAsync, type AsyncKey, type NativeAsyncAddon } from './native-async.js';
 import type { Values } from '../types.js';
-import type { Backend, OtCost, OtLogJob, OtLogOutcome, OtSparseHessian } from './types.js';
+import type { Backend, OtCost, OtLogJob, OtLogOutcome, OtHessianBuffers } from './types.js';
 
 /** What the addon reports about itself (`info()` of the addon). */
 export interface NativeInfo {
@@ -64,7 +64,7 @@ interface OtAddon {
   otScalingSweepCsr?(K: CsrCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
-  otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
+  otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array): number;
   otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
 type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otScalingSweep' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
@@ -119,7 +119,10 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
         }
       : {}),
     ...(typeof sparsify === 'function'
-      ? { otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number) => mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop)) }
+      ? {
+          otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers) =>
+            mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop, out.rowPtr, out.colIdx, out.values)),
+        }
       : {}),
     ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),
     otLseRows: (C, v, eps, out, r0, r1, guess) => {

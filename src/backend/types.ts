@@ -78,12 +78,14 @@ export interface OtLogJob {
   g: Float64Array;
 }
 
-export interface OtSparseHessian {
+/**
+ * Buffers for the sparsified Newton matrix, reused across Newton steps (fresh pages cost a page
+ * fault each): rowPtr holds rows+cols+1 entries, colIdx and values a capacity that the caller grows.
+ */
+export interface OtHessianBuffers {
   rowPtr: Int32Array;
   colIdx: Int32Array;
   values: Float64Array;
-  /** Entries of P kept. */
-  kept: number;
 }
 
 export interface OtLogOutcome {
@@ -218,9 +220,11 @@ export interface Backend {
 
   /**
    * The SNS sparsified Newton matrix of a dense plan P (rows x cols): exactly what
-   * sparsifiedHessian in src/ot/sns-hessian.ts builds (its JS twin), as CSR arrays. Native only.
+   * sparsifiedHessian in src/ot/sns-hessian.ts builds (its JS twin), as CSR arrays written into
+   * `out`. Returns the entry count nnz; rowPtr is always written, colIdx and values only when nnz
+   * fits in both (else grow them and call again). Native only.
    */
-  otSparsify?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number): OtSparseHessian;
+  otSparsify?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers): number;
 
   /**
    * The SNS Newton solve: Jacobi-preconditioned CG on H x = rhs (H square CSR, f64), x0 = 0, as

@@ -1,7 +1,6 @@
-import type { Backend, OtCost } from '../backend/types.js';
+import type { Backend, OtCost, OtHessianBuffers } from '../backend/types.js';
 import { CsrMatrix } from '../formats/csr.js';
 
-const HIST_BLOCK = 1 << 16;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The sparsified Newton matrix (without the 1/eps factor) and its diagonal. */
@@ -12,65 +11,107 @@ export interface SparseHessian {
   kept: number;
 }
 
+/** 2^(max(e, 1) - 1043) for every bin e, built from bits (exact, subnormals included). */
+const BIN_SCALE = (() => {
+  const scale = new Float64Array(2048);
+  const words = new Uint32Array(scale.buffer);
+  const off = LITTLE_ENDIAN ? 1 : 0;
+  for (let e = 0; e < 2048; e++) {
+    const k = Math.max(e, 1) - 1043; // 2^k, k in [-1042, 1004]
+    if (k >= -1022) words[2 * e + off] = (k + 1023) << 20;
+    else words[2 * e + off] = 1 << (k + 1042); // subnormal: significand bit k + 1074, in the high word
+  }
+  return scale;
+})();
+
 /**
  * The binary exponent threshold of the mass rule: keep every entry of P whose exponent is at least
  * the returned value, drop the rest; the dropped entries hold at most massDrop * sum(P). Entries are
  * binned by their IEEE exponent (one shift per entry, no log), so the kept set is the minimal one
  * plus at most the entries of one binade (within a factor 2 of the cut), and it depends only on the
  * values: equal values are kept or dropped together, whatever the order or thread timing.
+ * Each entry weighs its 21 leading significand bits as an integer (its value to 2^-20 relative,
+ * scaled by the bin's power of two), so the bins' sums are exact in any order: the native build
+ * (ot_hessian.hpp) sums in parallel parts and reaches the same bits.
  */
-function exponentCut(hi: Uint32Array, off: number, P: Float64Array, len: number, massDrop: number): number {
-  // Summed per block of HIST_BLOCK entries, the blocks added in order: the native build
-  // (ot_hessian.hpp) sums the blocks in parallel and must reach the same bits.
-  const hist = new Float64Array(2048);
-  const block = new Float64Array(2048);
+function exponentCut(hi: Uint32Array, off: number, len: number, massDrop: number): number {
+  const units = new Float64Array(2048);
+  for (let k = 0; k < len; k++) {
+    const h = hi[2 * k + off];
+    const e = h >>> 20;
+    // A negative entry (never produced) lands past the bins and is always kept.
+    if (e < 2048) units[e] += (h & 0xfffff) + (e !== 0 ? 0x100000 : 0);
+  }
   let total = 0;
-  for (let b0 = 0; b0 < len; b0 += HIST_BLOCK) {
-    block.fill(0);
-    let blockTotal = 0;
-    const b1 = Math.min(len, b0 + HIST_BLOCK);
-    for (let k = b0; k < b1; k++) {
-      const p = P[k];
-      block[hi[2 * k + off] >>> 20] += p;
-      blockTotal += p;
-    }
-    for (let e = 0; e < 2048; e++) hist[e] += block[e];
-    total += blockTotal;
+  for (let e = 0; e < 2048; e++) {
+    units[e] *= BIN_SCALE[e];
+    total += units[e];
   }
   const budget = massDrop * total;
   let cum = 0;
   let e = 0;
   for (; e < 2048; e++) {
-    if (cum + hist[e] > budget) break;
-    cum += hist[e];
+    if (cum + units[e] > budget) break;
+    cum += units[e];
   }
   return e;
+}
+
+/** Buffers for sparsifiedHessian, reused across the Newton steps of one solve. */
+export function hessianBuffers(n: number, m: number): OtHessianBuffers {
+  return { rowPtr: new Int32Array(n + m + 1), colIdx: new Int32Array(0), values: new Float64Array(0) };
+}
+
+/** Makes room for nnz entries, with headroom: the kept set grows as the error falls. */
+function reserve(buf: OtHessianBuffers, nnz: number): void {
+  if (buf.colIdx.length >= nnz && buf.values.length >= nnz) return;
+  const capacity = Math.ceil(nnz * 1.5);
+  buf.colIdx = new Int32Array(capacity);
+  buf.values = new Float64Array(capacity);
 }
 
 /**
  * H = [[diag(r), S], [S^T, diag(c)]] with S = P restricted to the kept set (the Hessian of the
  * dual is -H/eps). CSR of size n+m with sorted columns: row i holds (i, i) then (i, n+j) for kept
  * j; row n+j holds (n+j, i) for kept i then (n+j, n+j). O(n*m) integer work, no dense (n+m)^2.
+ * H's arrays are views of `buf` (valid until its next use).
  */
-export function sparsifiedHessian(C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, be?: Backend): SparseHessian {
+export function sparsifiedHessian(
+  C: OtCost,
+  P: Float64Array,
+  r: Float64Array,
+  c: Float64Array,
+  massDrop: number,
+  be?: Backend,
+  buf: OtHessianBuffers = hessianBuffers(C.rows, C.cols),
+): SparseHessian {
   const n = C.rows;
   const m = C.cols;
+  const N = n + m;
+  const diag = new Float64Array(N);
+  diag.set(r, 0);
+  diag.set(c, n);
+  const view = (nnz: number): SparseHessian => ({
+    H: new CsrMatrix(N, N, buf.rowPtr, buf.colIdx.subarray(0, nnz), buf.values.subarray(0, nnz), { validate: false }),
+    diag,
+    kept: (nnz - N) / 2,
+  });
   if (C.kind === 'dense' && be?.otSparsify) {
     // The native build of the same matrix (native/kernels/ot_hessian.hpp): same cut, same structure.
-    const h = be.otSparsify(n, m, P, r, c, massDrop);
-    const diag = new Float64Array(n + m);
-    diag.set(r, 0);
-    diag.set(c, n);
-    return { H: new CsrMatrix(n + m, n + m, h.rowPtr, h.colIdx, h.values, { validate: false }), diag, kept: h.kept };
+    let nnz = be.otSparsify(n, m, P, r, c, massDrop, buf);
+    if (nnz > buf.colIdx.length || nnz > buf.values.length) {
+      reserve(buf, nnz);
+      nnz = be.otSparsify(n, m, P, r, c, massDrop, buf);
+    }
+    return view(nnz);
   }
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const hi = new Uint32Array(P.buffer, P.byteOffset, 2 * len);
   const off = LITTLE_ENDIAN ? 1 : 0;
-  const cut = exponentCut(hi, off, P, len, massDrop);
+  const cut = exponentCut(hi, off, len, massDrop);
 
   const rowCnt = new Int32Array(n);
   const colCnt = new Int32Array(m);
-  let kept = 0;
   for (let i = 0; i < n; i++) {
     const start = C.kind === 'dense' ? i * m : C.rowPtr[i];
     const end = C.kind === 'dense' ? start + m : C.rowPtr[i + 1];
@@ -82,16 +123,16 @@ export function sparsifiedHessian(C: OtCost, P: Float64Array, r: Float64Array, c
       }
     }
     rowCnt[i] = cnt;
-    kept += cnt;
   }
 
-  const N = n + m;
-  const rowPtr = new Int32Array(N + 1);
+  const rowPtr = buf.rowPtr;
+  rowPtr[0] = 0;
   for (let i = 0; i < n; i++) rowPtr[i + 1] = rowPtr[i] + 1 + rowCnt[i];
   for (let j = 0; j < m; j++) rowPtr[n + j + 1] = rowPtr[n + j] + 1 + colCnt[j];
   const nnz = rowPtr[N];
-  const colIdx = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
+  reserve(buf, nnz);
+  const colIdx = buf.colIdx;
+  const values = buf.values;
   const cursor = new Int32Array(m);
   for (let j = 0; j < m; j++) cursor[j] = rowPtr[n + j];
   for (let i = 0; i < n; i++) {
@@ -116,8 +157,5 @@ export function sparsifiedHessian(C: OtCost, P: Float64Array, r: Float64Array, c
     colIdx[cursor[j]] = n + j;
     values[cursor[j]] = c[j];
   }
-  const diag = new Float64Array(N);
-  diag.set(r, 0);
-  diag.set(c, n);
-  return { H: new CsrMatrix(N, N, rowPtr, colIdx, values, { validate: false }), diag, kept };
+  return view(nnz);
 }

@@ -1,6 +1,6 @@
 import { stabilizedIterations } from './stabilized.js';
 import { pcg, projectGauge } from './sns-cg.js';
-import { sparsifiedHessian } from './sns-hessian.js';
+import { hessianBuffers, sparsifiedHessian } from './sns-hessian.js';
 import { checkAbort, expm1Dot, planPass, record, type Ctx, type Work } from './work.js';
 
 const ARMIJO_C1 = 1e-4;
@@ -24,8 +24,9 @@ const CLIP = 100;
 
 /**
  * Sinkhorn-Newton-Sparse (Tang et al., ICLR 2024), as specified in the project notes:
- * 1. log-domain Sinkhorn (the stabilized form, src/ot/stabilized.ts) for `warmupIterations` (8; the paper's 20 measured no better, see
- *    SnsOptions) iterations, or until converged;
+ * 1. log-domain Sinkhorn (the stabilized form, src/ot/stabilized.ts) for at least `warmupIterations`
+ *    (8) iterations and then until the marginal error is at most `switchError` (0.1), at most
+ *    `maxWarmupIterations` (300) in all, or until converged (the switch rule: see SnsOptions);
  * 2. Newton steps on the concave dual L(f, g) = a.f + b.g - eps sum P: gradient G = (a - P1, b - P^T 1),
  *    Hessian -(1/eps)[[diag(P1), P], [P^T, diag(P^T 1)]] with P sparsified by the mass rule (drop the
  *    smallest entries holding <= min(massDrop, 0.1 * error) of the mass, global over the plan; see
@@ -42,7 +43,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const P = new Float64Array(len);
   // The Sinkhorn steps run on a kernel stored in P's array (it is rebuilt before each Newton step).
-  if (yield* stabilizedIterations(ctx, Math.min(p.warmup, p.maxIter), 'sinkhorn', P)) return true;
+  if (yield* stabilizedIterations(ctx, p.maxWarmup, 'sinkhorn', P, { error: p.switchError, after: p.warmup })) return true;
   const r = new Float64Array(n);
   const c = new Float64Array(m);
   const stats = new Float64Array(2);
@@ -51,6 +52,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const x = new Float64Array(N);
   const df = x.subarray(0, n);
   const dg = x.subarray(n);
+  const hessian = hessianBuffers(n, m);
   const f = st.f;
   const g = st.g;
   let recordNext = false;
@@ -70,7 +72,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
     if (err <= p.tol) return true;
     if (st.newtonIterations >= p.maxNewton || st.iterations >= p.maxIter) return false;
 
-    const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err), ctx.be);
+    const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err), ctx.be, hessian);
     projectGauge(G, n);
     // Newton: (H/eps) d = G, so d = eps * x with H x = G.
     st.cgIterations += pcg(H, diag, G, x, p.cgRtol, 10 * N, ctx.be);

@@ -33,9 +33,17 @@ export function kernelEntries(C: OtCost): number {
  *
  * Costs n*m (or nnz) float64 of memory for K (`buffer` when given, e.g. the Newton stage's plan
  * array; its contents are overwritten). Same contract as logIterations: at most `limit`
- * iterations in this call, never past maxIter; true when the marginal error reached tol.
+ * iterations in this call, never past maxIter; true when the marginal error reached tol. With
+ * `until`, the call also ends (false) once the error is at most until.error after at least
+ * until.after iterations (SNS's switch to Newton).
  */
-export function* stabilizedIterations(ctx: Ctx, limit: number, phase: 'sinkhorn' | 'newton' = 'sinkhorn', buffer: Float64Array | null = null): Work<boolean> {
+export function* stabilizedIterations(
+  ctx: Ctx,
+  limit: number,
+  phase: 'sinkhorn' | 'newton' = 'sinkhorn',
+  buffer: Float64Array | null = null,
+  until: { error: number; after: number } | null = null,
+): Work<boolean> {
   const { n, m, eps, a, b, st, C } = ctx;
   const { tol, maxIter } = ctx.p;
   let values = buffer;
@@ -60,6 +68,7 @@ export function* stabilizedIterations(ctx: Ctx, limit: number, phase: 'sinkhorn'
   const ga = new Float64Array(m);
   const start = st.iterations;
   const done = (): boolean => st.iterations - start >= limit || st.iterations >= maxIter;
+  const switched = (err: number): boolean => until !== null && err <= until.error && st.iterations - start >= until.after;
   const absorb = (): void => {
     for (let i = 0; i < n; i++) st.f[i] = fa[i] + eps * Math.log(u[i]);
     for (let j = 0; j < m; j++) st.g[j] = ga[j] + eps * Math.log(v[j]);
@@ -91,7 +100,7 @@ export function* stabilizedIterations(ctx: Ctx, limit: number, phase: 'sinkhorn'
     if (unrecorded) record(ctx, err, phase);
     unrecorded = false;
     if (err <= tol) return true;
-    if (done()) return false;
+    if (done() || switched(err)) return false;
     fa.set(st.f);
     ga.set(st.g);
     u.fill(1);
@@ -103,7 +112,7 @@ export function* stabilizedIterations(ctx: Ctx, limit: number, phase: 'sinkhorn'
       const rowErr = yield* scalingSweep(ctx, K, v, u, uNext, KTu);
       if (!measured) {
         record(ctx, rowErr, phase);
-        if (rowErr <= tol || done()) {
+        if (rowErr <= tol || done() || switched(rowErr)) {
           absorb();
           return rowErr <= tol;
         }

@@ -11,7 +11,7 @@ import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import type { Backend, OtCost } from '../../src/backend/types.js';
 import { FormatError, ShapeError } from '../../src/index.js';
 import { pcg } from '../../src/ot/sns-cg.js';
-import { sparsifiedHessian } from '../../src/ot/sns-hessian.js';
+import { hessianBuffers, sparsifiedHessian } from '../../src/ot/sns-hessian.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
 
 type NativeOt = { otPlanPassDense?: unknown };
@@ -374,6 +374,9 @@ describe.skipIf(!hasNative).each(levels)('OT CSR-cost kernels: native (SIMD %s) 
   });
 });
 
+// The bytes of a typed array's own window (the Hessian's arrays are views of larger buffers).
+const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
   it('same kept set, structure and values, for every drop share', () => {
     const native = load.backend!;
@@ -414,14 +417,36 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
           control!.setThreads(t);
           const nat = sparsifiedHessian(C, P!, r, c, massDrop, native);
           expect(nat.kept).toBe(js.kept);
-          expect(Buffer.from(nat.H.rowPtr.buffer).equals(Buffer.from(js.H.rowPtr.buffer))).toBe(true);
-          expect(Buffer.from(nat.H.colIdx.buffer).equals(Buffer.from(js.H.colIdx.buffer))).toBe(true);
-          expect(Buffer.from(nat.H.values.buffer).equals(Buffer.from(js.H.values.buffer))).toBe(true);
+          expect(bytesOf(nat.H.rowPtr).equals(bytesOf(js.H.rowPtr))).toBe(true);
+          expect(bytesOf(nat.H.colIdx).equals(bytesOf(js.H.colIdx))).toBe(true);
+          expect(bytesOf(nat.H.values).equals(bytesOf(js.H.values))).toBe(true);
         }
       }
     } finally {
       control!.setThreads(before);
     }
+  });
+
+  it('buffers reused across calls (the kept set shrinking and growing) give what fresh ones give', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, ({ C, u, v, eps }) => {
+        const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
+        const bufJs = hessianBuffers(C.rows, C.cols);
+        const bufNative = hessianBuffers(C.rows, C.cols);
+        for (const massDrop of [0.9, 0, 0.5, 1e-3, 1]) {
+          const fresh = sparsifiedHessian(C, P!, r, c, massDrop);
+          for (const [be, buf] of [[undefined, bufJs], [native, bufNative]] as const) {
+            const h = sparsifiedHessian(C, P!, r, c, massDrop, be, buf);
+            expect(h.kept).toBe(fresh.kept);
+            expect(bytesOf(h.H.rowPtr).equals(bytesOf(fresh.H.rowPtr))).toBe(true);
+            expect(bytesOf(h.H.colIdx).equals(bytesOf(fresh.H.colIdx))).toBe(true);
+            expect(bytesOf(h.H.values).equals(bytesOf(fresh.H.values))).toBe(true);
+          }
+        }
+      }),
+      runs,
+    );
   });
 
   it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
@@ -455,9 +480,24 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     expect(() => native.otPcg!({ ...H, rowPtr: Int32Array.from([0, 2, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
     expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
     expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
-    expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1)).toThrow(ShapeError);
-    expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1)).toThrow(ShapeError);
-    expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1)).toThrow(TypeError);
+    const buf = hessianBuffers(3, 4);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1, buf)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1, buf)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1, buf)).toThrow(TypeError);
+    const P = new Float64Array(12).fill(1 / 12);
+    const c4 = new Float64Array(4).fill(0.25);
+    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0.1, { ...buf, rowPtr: new Int32Array(7) })).toThrow(ShapeError);
+    // Short buffers: the count comes back, nothing past rowPtr is written.
+    const short = { rowPtr: new Int32Array(8), colIdx: new Int32Array(5), values: new Float64Array(5) };
+    expect(native.otSparsify!(3, 4, P, f3, c4, 0, short)).toBe(7 + 2 * 12);
+    expect(Array.from(short.rowPtr)).toEqual([0, 5, 10, 15, 19, 23, 27, 31]);
+    expect(Array.from(short.colIdx)).toEqual([0, 0, 0, 0, 0]);
+    // Aliased outputs would let the fill write out of bounds: refused.
+    const shared = new ArrayBuffer(8 * 64);
+    const aliased = { rowPtr: new Int32Array(shared, 0, 8), colIdx: new Int32Array(shared, 16, 40), values: new Float64Array(shared, 256, 32) };
+    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0, aliased)).toThrow(ShapeError);
+    const intoP = { rowPtr: new Int32Array(8), colIdx: new Int32Array(40), values: P };
+    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0, intoP)).toThrow(ShapeError);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   type SinkhornMethod,
   type SinkhornResult,
 } from '../../src/index.js';
-import { pointCloudCost, randomCost, uniform } from '../helpers/ot.js';
+import { gridHistograms, pointCloudCost, randomCost, uniform } from '../helpers/ot.js';
 
 const methods: SinkhornMethod[] = ['log', 'sinkhorn', 'sns'];
 const n = 20;
@@ -357,5 +357,41 @@ describe('bad inputs give typed errors', () => {
     await expect(
       sinkhornAsync(a, a, C, { epsilonRelative: 0.001, signal: ac2.signal, onIteration: (info) => info.iteration >= 3 && ac2.abort() }),
     ).rejects.toThrow(AbortError);
+  });
+});
+
+describe('SNS stage 1: a minimum count, then on until the switch error', () => {
+  const { a: ga, b: gb, C: gC } = gridHistograms(7, 5);
+  // The Sinkhorn iterations run before the first Newton step.
+  const warmupOf = (sns: object): { warm: number; firstNewtonFrom: number; r: SinkhornResult } => {
+    const seen: { iteration: number; marginalError: number; phase: string }[] = [];
+    const r = sinkhorn(ga, gb, gC, { epsilonRelative: 1e-3, method: 'sns', maxIter: 5000, sns, onIteration: (x) => seen.push({ ...x }) });
+    const first = seen.findIndex((x) => x.phase === 'newton');
+    expect(first).toBeGreaterThan(0);
+    return { warm: seen[first - 1].iteration, firstNewtonFrom: seen[first - 1].marginalError, r };
+  };
+  it('default: at least 8 Sinkhorn steps, then until the error is at most 0.1 (or 300 steps)', () => {
+    const { warm, firstNewtonFrom, r } = warmupOf({});
+    expect(r.converged).toBe(true);
+    expect(warm).toBeGreaterThanOrEqual(8);
+    expect(warm === 300 || firstNewtonFrom <= 0.1).toBe(true);
+    // This problem is far from converged after 8 steps: the switch rule is what stopped stage 1.
+    const fixed = warmupOf({ maxWarmupIterations: 8 });
+    expect(fixed.warm).toBe(8);
+    expect(fixed.firstNewtonFrom).toBeGreaterThan(0.1);
+    expect(fixed.r.converged).toBe(true);
+    expect(warm).toBeGreaterThan(8);
+  });
+  it('switchError, warmupIterations and maxWarmupIterations bound stage 1', () => {
+    expect(warmupOf({ switchError: 10 }).warm).toBe(8);
+    expect(warmupOf({ warmupIterations: 3, switchError: 10 }).warm).toBe(3);
+    expect(warmupOf({ switchError: 0, maxWarmupIterations: 40 }).warm).toBe(40);
+    // maxWarmupIterations below warmupIterations is raised to it.
+    expect(warmupOf({ warmupIterations: 12, maxWarmupIterations: 5 }).warm).toBe(12);
+  });
+  it('bad values are typed errors', () => {
+    for (const switchError of [-1, NaN, Infinity]) expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { switchError } })).toThrow(FormatError);
+    expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { switchError: '0.1' as unknown as number } })).toThrow(TypeError);
+    for (const maxWarmupIterations of [1.5, -3, NaN]) expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { maxWarmupIterations } })).toThrow(FormatError);
   });
 });
