@@ -52,7 +52,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const x = new Float64Array(N);
   const df = x.subarray(0, n);
   const dg = x.subarray(n);
-  const hessian = hessianBuffers(n, m);
+  const hessian = hessianBuffers(n, m, len);
   const f = st.f;
   const g = st.g;
   let recordNext = false;

@@ -432,8 +432,8 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     fc.assert(
       fc.property(problem, ({ C, u, v, eps }) => {
         const { P, r, c } = planOf(jsBackend, C, u, v, Math.max(eps, 0.05), true, C.rows);
-        const bufJs = hessianBuffers(C.rows, C.cols);
-        const bufNative = hessianBuffers(C.rows, C.cols);
+        const bufJs = hessianBuffers(C.rows, C.cols, 0);
+        const bufNative = hessianBuffers(C.rows, C.cols, 0);
         for (const massDrop of [0.9, 0, 0.5, 1e-3, 1]) {
           const fresh = sparsifiedHessian(C, P!, r, c, massDrop);
           for (const [be, buf] of [[undefined, bufJs], [native, bufNative]] as const) {
@@ -480,7 +480,7 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     expect(() => native.otPcg!({ ...H, rowPtr: Int32Array.from([0, 2, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
     expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
     expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
-    const buf = hessianBuffers(3, 4);
+    const buf = hessianBuffers(3, 4, 12);
     expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1, buf)).toThrow(ShapeError);
     expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1, buf)).toThrow(ShapeError);
     expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1, buf)).toThrow(TypeError);
