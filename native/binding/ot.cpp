@@ -22,13 +22,17 @@
 //   otLogSolveBatchDense(jobs: { rows, cols, data, a, b, eps, tol, maxIter, blockRows, f, g }[])
 //                   -> { iterations, converged, history: Float64Array }[]   (f, g updated in place)
 //                   every job validated here, then one job per pool thread (kernels/ot_batch.hpp)
-//   otSparsifyDense(rows, cols, P: Float64Array (rows*cols), r (>= rows), c (>= cols), massDrop)
-//                   -> { rowPtr, colIdx, values, kept }   (kernels/ot_hessian.hpp)
+//   otSparsifyDense(rows, cols, P: Float64Array (rows*cols), r (>= rows), c (>= cols), massDrop,
+//                   rowPtr: Int32Array (rows+cols+1), colIdx: Int32Array, values: Float64Array) -> nnz
+//   otSparsifyCsr(C, P (nnz), r, c, massDrop, rowPtr, colIdx, values) -> nnz
+//                   (kernels/ot_hessian.hpp: H written into the buffers, colIdx/values only when nnz
+//                   fits both; the CSR form checks C's rows and columns)
 //   otPcg(N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
 //         rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; CSR checked here)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
-// src/backend/native.ts routes dense costs here (CSR costs run the JS twins).
+// src/backend/native.ts routes dense and CSR costs here.
 #include <cmath>
+#include <initializer_list>
 #include <variant>
 #include <vector>
 
@@ -462,6 +466,50 @@ Napi::Value OtLogSolveBatchDense(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// The arguments after the cost that both sparsify calls share: P (at least `len`), r, c, massDrop
+// and the output buffers, which must not overlap each other, the inputs or `also` (the cost's
+// index arrays, which the CSR fill reads while it writes).
+struct SparsifyArgs {
+  Napi::Float64Array P, r, c;
+  double massDrop = 0;
+  Napi::Int32Array rowPtr, colIdx;
+  Napi::Float64Array values;
+  OtHessianOut out() {
+    const int64_t capacity = static_cast<int64_t>(std::min(colIdx.ElementLength(), values.ElementLength()));
+    return OtHessianOut{rowPtr.Data(), colIdx.Data(), values.Data(), capacity};
+  }
+};
+
+SparsifyArgs readSparsify(const Napi::CallbackInfo& info, size_t at, int64_t rows, int64_t cols, int64_t len,
+                          std::initializer_list<Napi::TypedArray> also) {
+  Napi::Env env = info.Env();
+  const char* fn = "otSparsify";
+  SparsifyArgs a;
+  a.P = getF64(info, at, "P");
+  a.r = getF64(info, at + 1, "r");
+  a.c = getF64(info, at + 2, "c");
+  requireLength(a.P, len, fn, "P");
+  requireLength(a.r, rows, fn, "r", true);
+  requireLength(a.c, cols, fn, "c", true);
+  a.massDrop = getNumber(info[at + 3], "massDrop");
+  a.rowPtr = getInt32Array(info[at + 4], "rowPtr");
+  a.colIdx = getInt32Array(info[at + 5], "colIdx");
+  a.values = getF64(info, at + 6, "values");
+  requireLength(a.rowPtr, rows + cols + 1, fn, "rowPtr");
+  // The fill reads rowPtr (and a CSR cost's indices) while writing colIdx and values: aliased
+  // buffers would send it out of bounds.
+  std::vector<Napi::TypedArray> all = {a.rowPtr, a.colIdx, a.values, a.P, a.r, a.c};
+  all.insert(all.end(), also.begin(), also.end());
+  for (size_t o = 0; o < 3; o++) {
+    for (size_t i = o + 1; i < all.size(); i++) {
+      if (overlaps(all[o], all[i])) {
+        throwShape(env, std::string(fn) + ": rowPtr, colIdx and values must not overlap each other or the inputs");
+      }
+    }
+  }
+  return a;
+}
+
 Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "otSparsify";
@@ -469,29 +517,24 @@ Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
   const int64_t cols = getSize(info[1], "cols");
   if (rows > 0 && cols > kMaxIndex / rows + 1) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows*cols too large");
   if (rows + cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
-  const Napi::Float64Array P = getF64(info, 2, "P");
-  const Napi::Float64Array r = getF64(info, 3, "r");
-  const Napi::Float64Array c = getF64(info, 4, "c");
-  requireLength(P, rows * cols, fn, "P");
-  requireLength(r, rows, fn, "r", true);
-  requireLength(c, cols, fn, "c", true);
-  const double massDrop = getNumber(info[5], "massDrop");
-  Napi::Int32Array rowPtr = getInt32Array(info[6], "rowPtr");
-  Napi::Int32Array colIdx = getInt32Array(info[7], "colIdx");
-  Napi::Float64Array values = getF64(info, 8, "values");
-  requireLength(rowPtr, rows + cols + 1, fn, "rowPtr");
-  // The fill reads rowPtr while writing colIdx and values: aliased buffers would send it out of bounds.
-  const Napi::TypedArray outs[] = {rowPtr, colIdx, values};
-  const Napi::TypedArray all[] = {rowPtr, colIdx, values, P, r, c};
-  for (int o = 0; o < 3; o++) {
-    for (int i = o + 1; i < 6; i++) {
-      if (overlaps(outs[o], all[i])) throwShape(env, std::string(fn) + ": rowPtr, colIdx and values must not overlap each other or P, r, c");
-    }
-  }
-  const int64_t capacity = static_cast<int64_t>(std::min(colIdx.ElementLength(), values.ElementLength()));
+  SparsifyArgs a = readSparsify(info, 2, rows, cols, rows * cols, {});
   int64_t nnz = 0;
-  check(env, otSparsifyDense(rows, cols, P.Data(), r.Data(), c.Data(), massDrop, OtHessianOut{rowPtr.Data(), colIdx.Data(), values.Data(), capacity}, nnz));
+  check(env, otSparsifyDense(rows, cols, a.P.Data(), a.r.Data(), a.c.Data(), a.massDrop, a.out(), nnz));
   return Napi::Number::New(env, static_cast<double>(nnz));
+}
+
+Napi::Value OtSparsifyCsr(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "otSparsify";
+  const CsrArg C = getCsr(info[0], "C");
+  check(env, withDtype(C.dtype, [&](auto t) { return checkRowPtrEnds(C.view<decltype(t)>()); }));
+  if (C.rows + C.cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
+  const int64_t nnz = C.rowPtr[static_cast<size_t>(C.rows)];
+  SparsifyArgs a = readSparsify(info, 1, C.rows, C.cols, nnz, {C.rowPtr, C.colIdx});
+  int64_t out = 0;
+  check(env, otSparsifyCsr(C.rows, C.cols, C.rowPtr.Data(), C.colIdx.Data(), nnz, a.P.Data(), a.r.Data(), a.c.Data(),
+                           a.massDrop, a.out(), out));
+  return Napi::Number::New(env, static_cast<double>(out));
 }
 
 Napi::Value OtPcg(const Napi::CallbackInfo& info) {
@@ -555,6 +598,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtLseColsShiftedCsr>(env, exports, "otLseColsShiftedCsr");
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
+  exportFunction<OtSparsifyCsr>(env, exports, "otSparsifyCsr");
   exportFunction<OtPcg>(env, exports, "otPcg");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }

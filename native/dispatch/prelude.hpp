@@ -30,4 +30,5 @@
 #include "simd_level.hpp"
 #include "status.hpp"
 #include "parallel.hpp"
+#include "ot_tasks.hpp"
 #include "workspace.hpp"

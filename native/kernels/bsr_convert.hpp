@@ -14,10 +14,6 @@
 
 namespace sparse {
 
-inline Status bsrTooLarge(const char* what, int64_t n) {
-  return Status::tooLarge(std::string(what) + " would hold " + num(n) + " values, more than " + num(kMaxIndex));
-}
-
 template <class T, int C>
 Status csrToBsrCountC(const CsrView<T>& A, int64_t r, int32_t* blockRowPtr) {
   constexpr int64_t c = C;

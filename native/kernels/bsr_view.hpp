@@ -105,4 +105,10 @@ bool bsrPointerMonotone(const BsrView<T>& A) {
   return true;
 }
 
+// Defined here, not in bsr_convert.hpp: this header is compiled before the target regions
+// (kernel_table.hpp), so the one copy of this inline function is baseline code.
+inline Status bsrTooLarge(const char* what, int64_t n) {
+  return Status::tooLarge(std::string(what) + " would hold " + num(n) + " values, more than " + num(kMaxIndex));
+}
+
 }  // namespace sparse

@@ -23,24 +23,6 @@
 
 namespace sparse {
 
-// Rows [r0, r1) of a CSR cost cut into tasks of about equal stored entries (by size only).
-struct OtCsrTasks {
-  std::vector<int64_t> bounds;
-  OtCsrTasks(const int32_t* rowPtr, int64_t r0, int64_t r1) {
-    const int64_t nnz = std::max<int64_t>(0, static_cast<int64_t>(rowPtr[r1]) - rowPtr[r0]);
-    const int64_t tasks = std::max<int64_t>(1, std::min(partsFor(std::max<int64_t>(nnz, r1 - r0)), (r1 - r0) / kOtMinRowsPerTask));
-    bounds.push_back(r0);
-    int64_t i = r0;
-    for (int64_t t = 1; t < tasks; t++) {
-      const int64_t target = rowPtr[r0] + nnz * t / tasks;
-      while (i < r1 && rowPtr[i] < target) i++;
-      if (i > bounds.back()) bounds.push_back(i);
-    }
-    bounds.push_back(r1);
-  }
-  int64_t count() const { return static_cast<int64_t>(bounds.size()) - 1; }
-};
-
 // The first structural error among rows [r0, r1) in storage order, or okay.
 template <class T>
 Status otCsrCheckRows(const CsrView<T>& C, int64_t r0, int64_t r1) {

@@ -13,7 +13,8 @@
 #include <cstring>
 #include <vector>
 
-#include "ot_rows.hpp"
+#include "csr_check.hpp"
+#include "ot_tasks.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
 
@@ -82,26 +83,72 @@ inline uint32_t otSparsifyCut(const double* P, int64_t len, double massDrop) {
   return cut;
 }
 
+// The rows of P: a dense n x m plan, or a plan on a CSR cost's pattern (P indexed like its stored
+// entries; row bounds and columns are checked as they are read, the count pass first, so the fill
+// pass, which reads the same arrays, can trust them).
+struct OtDenseRows {
+  int64_t m;
+  int64_t begin(int64_t i) const { return i * m; }
+  int64_t end(int64_t i) const { return (i + 1) * m; }
+  int64_t col(int64_t i, int64_t k) const { return k - i * m; }
+  bool rowOk(int64_t) const { return true; }
+  bool colOk(int64_t) const { return true; }
+};
+struct OtCsrRows {
+  const int32_t* rowPtr;
+  const int32_t* colIdx;
+  int64_t m, nnz;
+  int64_t begin(int64_t i) const { return rowPtr[i]; }
+  int64_t end(int64_t i) const { return rowPtr[i + 1]; }
+  int64_t col(int64_t, int64_t k) const { return colIdx[k]; }
+  bool rowOk(int64_t i) const { return rowPtr[i] >= 0 && rowPtr[i + 1] >= rowPtr[i] && rowPtr[i + 1] <= nnz; }
+  bool colOk(int64_t j) const { return j >= 0 && j < m; }
+};
+
 // Writes rowPtr and sets nnz to the entries of H; fills colIdx and values only when they fit
-// (nnz <= capacity), so that a caller with short buffers grows them and calls again.
-inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const double* r, const double* c, double massDrop,
-                              const OtHessianOut& out, int64_t& nnzOut) {
-  const uint32_t cut = otSparsifyCut(P, n * m, massDrop);
-  // Rows in tasks (by size only); each task counts its rows' kept entries and its own column counts,
-  // so the column half can be filled in parallel from per-task cursors, rows still in order.
-  const OtRowTasks rt(0, n, m);
-  const int64_t tasks = rt.tasks;
+// (nnz <= capacity), so that a caller with short buffers grows them and calls again. `bounds`:
+// row tasks (any split gives the same H: column rows collect their entries in row order).
+template <class Rows>
+Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<int64_t>& bounds, int64_t len,
+                      const double* P, const double* r, const double* c, double massDrop, const OtHessianOut& out,
+                      int64_t& nnzOut) {
+  const int64_t tasks = static_cast<int64_t>(bounds.size()) - 1;
+  // Each task counts its rows' kept entries and its own column counts, so the column half can be
+  // filled in parallel from per-task cursors, rows still in order. Structure checked here first.
   std::vector<int32_t> colCnt(static_cast<size_t>(tasks * m), 0);
   std::vector<int64_t> rowCnt(static_cast<size_t>(n), 0);
+  std::vector<int64_t> badRow(static_cast<size_t>(tasks), -1);
+  std::vector<char> badCol(static_cast<size_t>(tasks), 0);
+  parallelFor(tasks, [&](int64_t t) {
+    for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
+      if (!rows.rowOk(i)) {
+        badRow[static_cast<size_t>(t)] = i;
+        return;
+      }
+      for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
+        if (!rows.colOk(rows.col(i, k))) {
+          badRow[static_cast<size_t>(t)] = i;
+          badCol[static_cast<size_t>(t)] = 1;
+          return;
+        }
+      }
+    }
+  });
+  for (int64_t t = 0; t < tasks; t++) {
+    const int64_t i = badRow[static_cast<size_t>(t)];
+    if (i < 0) continue;
+    if (badCol[static_cast<size_t>(t)]) return Status::format("column index out of range [0, " + num(m) + ") in row " + num(i));
+    return badRowPtr(i);
+  }
+  const uint32_t cut = otSparsifyCut(P, len, massDrop);
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cc = colCnt.data() + t * m;
-    for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
-      const double* row = P + i * m;
+    for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
       int64_t cnt = 0;
-      for (int64_t j = 0; j < m; j++) {
-        if ((otHighWord(row[j]) >> 20) >= cut) {
+      for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
+        if ((otHighWord(P[k]) >> 20) >= cut) {
           cnt++;
-          cc[j]++;
+          cc[rows.col(i, k)]++;
         }
       }
       rowCnt[static_cast<size_t>(i)] = cnt;
@@ -136,18 +183,18 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
   if (nnz > out.capacity) return Status::okay();
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cursor = colCnt.data() + t * m;
-    for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
+    for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
       int32_t pos = out.rowPtr[i];
       out.colIdx[pos] = static_cast<int32_t>(i);
       out.values[pos++] = r[i];
-      const double* row = P + i * m;
-      for (int64_t j = 0; j < m; j++) {
-        if ((otHighWord(row[j]) >> 20) >= cut) {
+      for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
+        if ((otHighWord(P[k]) >> 20) >= cut) {
+          const int64_t j = rows.col(i, k);
           out.colIdx[pos] = static_cast<int32_t>(n + j);
-          out.values[pos++] = row[j];
+          out.values[pos++] = P[k];
           const int32_t q = cursor[j]++;
           out.colIdx[q] = static_cast<int32_t>(i);
-          out.values[q] = row[j];
+          out.values[q] = P[k];
         }
       }
     }
@@ -158,6 +205,23 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
     out.values[last] = c[j];
   }
   return Status::okay();
+}
+
+inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const double* r, const double* c, double massDrop,
+                              const OtHessianOut& out, int64_t& nnzOut) {
+  const OtRowTasks rt(0, n, m);
+  std::vector<int64_t> bounds(static_cast<size_t>(rt.tasks) + 1);
+  for (int64_t t = 0; t <= rt.tasks; t++) bounds[static_cast<size_t>(t)] = rt.begin(t);
+  return otSparsifyRows(n, m, OtDenseRows{m}, bounds, n * m, P, r, c, massDrop, out, nnzOut);
+}
+
+// P indexed like the stored entries of a CSR pattern (rowPtr: n+1 entries, its ends checked by the
+// caller: rowPtr[0] = 0, rowPtr[n] = nnz = P's length).
+inline Status otSparsifyCsr(int64_t n, int64_t m, const int32_t* rowPtr, const int32_t* colIdx, int64_t nnz,
+                            const double* P, const double* r, const double* c, double massDrop,
+                            const OtHessianOut& out, int64_t& nnzOut) {
+  const OtCsrTasks rt(rowPtr, 0, n);
+  return otSparsifyRows(n, m, OtCsrRows{rowPtr, colIdx, m, nnz}, rt.bounds, nnz, P, r, c, massDrop, out, nnzOut);
 }
 
 }  // namespace sparse

@@ -65,6 +65,7 @@ interface OtAddon {
   otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
   otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array): number;
+  otSparsifyCsr?(C: CsrCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array): number;
   otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
 type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otScalingSweep' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
@@ -110,7 +111,7 @@ type CsrCost = Extract<OtCost, { kind: 'csr' }>;
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLseRowsCsr: lseRowsCsr, otLseColsCsr: lseColsCsr, otLseColsShiftedCsr: colsShiftedCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otPcg: pcg } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLseRowsCsr: lseRowsCsr, otLseColsCsr: lseColsCsr, otLseColsShiftedCsr: colsShiftedCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otSparsifyCsr: sparsifyCsr, otPcg: pcg } = addon;
   return {
     ...(typeof pcg === 'function'
       ? {
@@ -118,10 +119,14 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
             mapped(() => pcg.call(addon, H.rows, H.rowPtr, H.colIdx, H.values, diag, rhs, x, rtol, maxIter)),
         }
       : {}),
-    ...(typeof sparsify === 'function'
+    ...(typeof sparsify === 'function' && typeof sparsifyCsr === 'function'
       ? {
-          otSparsify: (rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers) =>
-            mapped(() => sparsify.call(addon, rows, cols, P, r, c, massDrop, out.rowPtr, out.colIdx, out.values)),
+          otSparsify: (C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers) =>
+            mapped(() =>
+              C.kind === 'dense'
+                ? sparsify.call(addon, C.rows, C.cols, P, r, c, massDrop, out.rowPtr, out.colIdx, out.values)
+                : sparsifyCsr.call(addon, C, P, r, c, massDrop, out.rowPtr, out.colIdx, out.values),
+            ),
         }
       : {}),
     ...(typeof batch === 'function' ? { otLogSolveBatch: (jobs: OtLogJob[]) => mapped(() => batch.call(addon, jobs)) } : {}),

@@ -219,12 +219,13 @@ export interface Backend {
   otLogSolveBatch?(jobs: OtLogJob[]): OtLogOutcome[];
 
   /**
-   * The SNS sparsified Newton matrix of a dense plan P (rows x cols): exactly what
+   * The SNS sparsified Newton matrix of a plan P on the cost C (dense: rows x cols; CSR: indexed
+   * like C's stored entries, whose rows and columns are checked): exactly what
    * sparsifiedHessian in src/ot/sns-hessian.ts builds (its JS twin), as CSR arrays written into
    * `out`. Returns the entry count nnz; rowPtr is always written, colIdx and values only when nnz
    * fits in both (else grow them and call again). Native only.
    */
-  otSparsify?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers): number;
+  otSparsify?(C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers): number;
 
   /**
    * The SNS Newton solve: Jacobi-preconditioned CG on H x = rhs (H square CSR, f64), x0 = 0, as

@@ -100,12 +100,12 @@ export function sparsifiedHessian(
     diag,
     kept: (nnz - N) / 2,
   });
-  if (C.kind === 'dense' && be?.otSparsify) {
+  if (be?.otSparsify) {
     // The native build of the same matrix (native/kernels/ot_hessian.hpp): same cut, same structure.
-    let nnz = be.otSparsify(n, m, P, r, c, massDrop, buf);
+    let nnz = be.otSparsify(C, P, r, c, massDrop, buf);
     if (nnz > buf.colIdx.length || nnz > buf.values.length) {
       reserve(buf, nnz);
-      nnz = be.otSparsify(n, m, P, r, c, massDrop, buf);
+      nnz = be.otSparsify(C, P, r, c, massDrop, buf);
     }
     return view(nnz);
   }

@@ -449,6 +449,52 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     );
   });
 
+  it('CSR costs (random patterns, empty rows, unsorted and repeated columns): the native build equals the twin', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(0, 0.1, 0.4, 1), fc.constantFrom(0, 1e-3, 0.3), fc.boolean(), ({ C, u, v, eps, rnd }, density, massDrop, shuffle) => {
+        const S = csrOf(C, rnd, density);
+        if (shuffle) {
+          // Reverse each row and repeat its first column once more: the twins keep storage order.
+          for (let i = 0; i < S.rows; i++) S.colIdx.subarray(S.rowPtr[i], S.rowPtr[i + 1]).reverse();
+          if (S.colIdx.length > 1 && S.rowPtr[1] >= 2) S.colIdx[1] = S.colIdx[0];
+        }
+        const P = new Float64Array(S.rowPtr[S.rows]);
+        const r = new Float64Array(S.rows);
+        const c = new Float64Array(S.cols);
+        jsBackend.otPlanPass(S, u, v, Math.max(eps, 0.05), P, r, c, new Float64Array(2), 0, S.rows);
+        const js = sparsifiedHessian(S, P, r, c, massDrop);
+        const nat = sparsifiedHessian(S, P, r, c, massDrop, native, hessianBuffers(S.rows, S.cols, 0));
+        expect(nat.kept).toBe(js.kept);
+        expect(bytesOf(nat.H.rowPtr).equals(bytesOf(js.H.rowPtr))).toBe(true);
+        expect(bytesOf(nat.H.colIdx).equals(bytesOf(js.H.colIdx))).toBe(true);
+        expect(bytesOf(nat.H.values).equals(bytesOf(js.H.values))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('CSR costs: a bad row pointer or column, or outputs aliasing the cost, are typed errors', () => {
+    const native = load.backend!;
+    const S = { kind: 'csr' as const, rows: 3, cols: 4, rowPtr: Int32Array.from([0, 2, 3, 4]), colIdx: Int32Array.from([0, 3, 1, 2]), values: Float64Array.from([1, 2, 3, 4]) };
+    const P = Float64Array.from([0.25, 0.25, 0.25, 0.25]);
+    const r3 = new Float64Array(3).fill(1 / 3);
+    const c4 = new Float64Array(4).fill(0.25);
+    const buf = hessianBuffers(3, 4, 4);
+    expect(native.otSparsify!(S, P, r3, c4, 0, buf)).toBe(7 + 2 * 4);
+    expect(() => native.otSparsify!({ ...S, colIdx: Int32Array.from([0, 4, 1, 2]) }, P, r3, c4, 0, buf)).toThrow(FormatError);
+    expect(() => native.otSparsify!({ ...S, colIdx: Int32Array.from([0, 3, -1, 2]) }, P, r3, c4, 0, buf)).toThrow(FormatError);
+    expect(() => native.otSparsify!({ ...S, rowPtr: Int32Array.from([0, 3, 2, 4]) }, P, r3, c4, 0, buf)).toThrow(FormatError);
+    expect(() => native.otSparsify!({ ...S, rowPtr: Int32Array.from([0, 2, 3, 5]) }, P, r3, c4, 0, buf)).toThrow(FormatError);
+    expect(() => native.otSparsify!(S, new Float64Array(3), r3, c4, 0, buf)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(S, P, r3, c4, 0, { ...buf, colIdx: S.colIdx })).toThrow(ShapeError);
+    const shared = new Int32Array(16);
+    shared.set(S.rowPtr);
+    const S2 = { ...S, rowPtr: shared.subarray(0, 4) };
+    expect(native.otSparsify!(S2, P, r3, c4, 0, buf)).toBe(7 + 2 * 4);
+    expect(() => native.otSparsify!(S2, P, r3, c4, 0, { ...buf, rowPtr: shared.subarray(2, 10) })).toThrow(ShapeError);
+  });
+
   it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
     const native = load.backend!;
     fc.assert(
@@ -481,23 +527,24 @@ describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS 
     expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
     expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
     const buf = hessianBuffers(3, 4, 12);
-    expect(() => native.otSparsify!(3, 4, new Float64Array(11), f3, new Float64Array(4), 0.1, buf)).toThrow(ShapeError);
-    expect(() => native.otSparsify!(3, 4, new Float64Array(12), f3, f3, 0.1, buf)).toThrow(ShapeError);
-    expect(() => native.otSparsify!(3, 4, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1, buf)).toThrow(TypeError);
+    const D: OtCost = { kind: 'dense', rows: 3, cols: 4, data: new Float64Array(12) };
+    expect(() => native.otSparsify!(D, new Float64Array(11), f3, new Float64Array(4), 0.1, buf)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(D, new Float64Array(12), f3, f3, 0.1, buf)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(D, new Float32Array(12) as unknown as Float64Array, f3, new Float64Array(4), 0.1, buf)).toThrow(TypeError);
     const P = new Float64Array(12).fill(1 / 12);
     const c4 = new Float64Array(4).fill(0.25);
-    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0.1, { ...buf, rowPtr: new Int32Array(7) })).toThrow(ShapeError);
+    expect(() => native.otSparsify!(D, P, f3, c4, 0.1, { ...buf, rowPtr: new Int32Array(7) })).toThrow(ShapeError);
     // Short buffers: the count comes back, nothing past rowPtr is written.
     const short = { rowPtr: new Int32Array(8), colIdx: new Int32Array(5), values: new Float64Array(5) };
-    expect(native.otSparsify!(3, 4, P, f3, c4, 0, short)).toBe(7 + 2 * 12);
+    expect(native.otSparsify!(D, P, f3, c4, 0, short)).toBe(7 + 2 * 12);
     expect(Array.from(short.rowPtr)).toEqual([0, 5, 10, 15, 19, 23, 27, 31]);
     expect(Array.from(short.colIdx)).toEqual([0, 0, 0, 0, 0]);
     // Aliased outputs would let the fill write out of bounds: refused.
     const shared = new ArrayBuffer(8 * 64);
     const aliased = { rowPtr: new Int32Array(shared, 0, 8), colIdx: new Int32Array(shared, 16, 40), values: new Float64Array(shared, 256, 32) };
-    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0, aliased)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(D, P, f3, c4, 0, aliased)).toThrow(ShapeError);
     const intoP = { rowPtr: new Int32Array(8), colIdx: new Int32Array(40), values: P };
-    expect(() => native.otSparsify!(3, 4, P, f3, c4, 0, intoP)).toThrow(ShapeError);
+    expect(() => native.otSparsify!(D, P, f3, c4, 0, intoP)).toThrow(ShapeError);
   });
 });
 
