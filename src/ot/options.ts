@@ -19,8 +19,8 @@ export interface SinkhornIterationInfo {
 /** Settings of the Sinkhorn-Newton-Sparse method (method 'sns'); the defaults are the measured ones. */
 export interface SnsOptions {
   /**
-   * Log-domain Sinkhorn iterations before the Newton stage at least (default 8; fewer when
-   * converged). The paper uses 20.
+   * The fewest log-domain Sinkhorn iterations before the Newton stage (default 8; fewer when
+   * converged). The paper uses a fixed 20.
    */
   warmupIterations?: number;
   /**

@@ -59,7 +59,8 @@ function exponentCut(hi: Uint32Array, off: number, len: number, massDrop: number
 
 /**
  * Buffers for sparsifiedHessian, reused across the Newton steps of one solve (`entries`: P's
- * length, n*m or the CSR cost's nnz). They start with room for a kept share of 1/16 (the bench problems keep 3-10% at n = 1000) and double when short.
+ * length, n*m or the CSR cost's nnz). They start with room for a kept share of 1/16 (the bench
+ * problems keep 3-10% at n = 1000) and double when short.
  */
 export function hessianBuffers(n: number, m: number, entries: number): OtHessianBuffers {
   const capacity = n + m + 2 * Math.ceil(entries / 16);
