@@ -70,7 +70,8 @@ export function hessianBuffers(n: number, m: number, entries: number): OtHessian
 /** Makes room for nnz entries, with headroom: the kept set grows as the error falls. */
 function reserve(buf: OtHessianBuffers, nnz: number): void {
   if (buf.colIdx.length >= nnz && buf.values.length >= nnz) return;
-  const capacity = Math.max(2 * buf.colIdx.length, Math.ceil(nnz * 1.5));
+  // H never holds more than 2^31 - 1 entries (the native build refuses more), so neither does the headroom.
+  const capacity = Math.max(nnz, Math.min(2 ** 31 - 1, Math.max(2 * buf.colIdx.length, Math.ceil(nnz * 1.5))));
   buf.colIdx = new Int32Array(capacity);
   buf.values = new Float64Array(capacity);
 }
