@@ -86,9 +86,18 @@ void requireLength(const Napi::TypedArray& array, int64_t expected, const char* 
                               (atLeast ? "at least " : "") + num(expected));
 }
 
+// The view's first byte, read through napi_get_typedarray_info: TypedArray::ArrayBuffer() fails
+// with "Invalid argument" for a view on a SharedArrayBuffer.
+static const uint8_t* viewStart(const Napi::TypedArray& a) {
+  void* data = nullptr;
+  const napi_status status = napi_get_typedarray_info(a.Env(), a, nullptr, nullptr, &data, nullptr, nullptr);
+  NAPI_THROW_IF_FAILED(a.Env(), status, nullptr);
+  return static_cast<const uint8_t*>(data);
+}
+
 bool overlaps(const Napi::TypedArray& p, const Napi::TypedArray& q) {
-  const auto* a = static_cast<const uint8_t*>(p.ArrayBuffer().Data()) + p.ByteOffset();
-  const auto* b = static_cast<const uint8_t*>(q.ArrayBuffer().Data()) + q.ByteOffset();
+  const uint8_t* a = viewStart(p);
+  const uint8_t* b = viewStart(q);
   return a < b + q.ByteLength() && b < a + p.ByteLength();
 }
 

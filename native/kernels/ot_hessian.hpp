@@ -95,7 +95,7 @@ struct OtDenseRows {
   bool colOk(int64_t) const { return true; }
 };
 struct OtCsrRows {
-  const int32_t* rowPtr;
+  const int64_t* rowPtr;  // a copy of the cost's row pointer, taken once (see otSparsifyCsr)
   const int32_t* colIdx;
   int64_t m, nnz;
   int64_t begin(int64_t i) const { return rowPtr[i]; }
@@ -108,6 +108,9 @@ struct OtCsrRows {
 // Writes rowPtr and sets nnz to the entries of H; fills colIdx and values only when they fit
 // (nnz <= capacity), so that a caller with short buffers grows them and calls again. `bounds`:
 // row tasks (any split gives the same H: column rows collect their entries in row order).
+// P and the cost's columns are read twice (count, then fill). Arrays on a SharedArrayBuffer can
+// change in between, from another thread: every fill write is bounded by what the count reserved,
+// and any difference between the passes is an error, never a write out of place.
 template <class Rows>
 Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<int64_t>& bounds, int64_t len,
                       const double* P, const double* r, const double* c, double massDrop, const OtHessianOut& out,
@@ -141,19 +144,29 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
     return badRowPtr(i);
   }
   const uint32_t cut = otSparsifyCut(P, len, massDrop);
+  std::vector<char> changed(static_cast<size_t>(tasks), 0);
+  const Status changedError = Status::format("otSparsify: the plan or the cost changed during the call");
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cc = colCnt.data() + t * m;
     for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
       int64_t cnt = 0;
       for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
         if ((otHighWord(P[k]) >> 20) >= cut) {
+          const int64_t j = rows.col(i, k);
+          if (!rows.colOk(j)) {
+            changed[static_cast<size_t>(t)] = 1;
+            return;
+          }
           cnt++;
-          cc[rows.col(i, k)]++;
+          cc[j]++;
         }
       }
       rowCnt[static_cast<size_t>(i)] = cnt;
     }
   });
+  for (int64_t t = 0; t < tasks; t++) {
+    if (changed[static_cast<size_t>(t)]) return changedError;
+  }
   int64_t kept = 0;
   for (int64_t i = 0; i < n; i++) kept += rowCnt[static_cast<size_t>(i)];
   const int64_t N = n + m;
@@ -180,25 +193,49 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
       at[j] += here;
     }
   }
+  const std::vector<int32_t> colStart(colCnt);  // the cursors' starts, kept for the fill's bounds
   if (nnz > out.capacity) return Status::okay();
+  // Where each task's slots of each column row end: the next task's start, or the diagonal.
+  auto limit = [&](int64_t t, int64_t j) -> int32_t {
+    return t + 1 < tasks ? colStart[static_cast<size_t>((t + 1) * m + j)] : out.rowPtr[n + j + 1] - 1;
+  };
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cursor = colCnt.data() + t * m;
     for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
       int32_t pos = out.rowPtr[i];
+      const int32_t rowEnd = out.rowPtr[i + 1];
       out.colIdx[pos] = static_cast<int32_t>(i);
       out.values[pos++] = r[i];
       for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
-        if ((otHighWord(P[k]) >> 20) >= cut) {
+        const double p = P[k];
+        if ((otHighWord(p) >> 20) >= cut) {
           const int64_t j = rows.col(i, k);
+          if (!rows.colOk(j) || pos >= rowEnd || cursor[j] >= limit(t, j)) {
+            changed[static_cast<size_t>(t)] = 1;
+            return;
+          }
           out.colIdx[pos] = static_cast<int32_t>(n + j);
-          out.values[pos++] = P[k];
+          out.values[pos++] = p;
           const int32_t q = cursor[j]++;
           out.colIdx[q] = static_cast<int32_t>(i);
-          out.values[q] = P[k];
+          out.values[q] = p;
         }
+      }
+      if (pos != rowEnd) {
+        changed[static_cast<size_t>(t)] = 1;
+        return;
+      }
+    }
+    for (int64_t j = 0; j < m; j++) {
+      if (cursor[j] != limit(t, j)) {
+        changed[static_cast<size_t>(t)] = 1;
+        return;
       }
     }
   });
+  for (int64_t t = 0; t < tasks; t++) {
+    if (changed[static_cast<size_t>(t)]) return changedError;
+  }
   for (int64_t j = 0; j < m; j++) {
     const int32_t last = out.rowPtr[n + j + 1] - 1;
     out.colIdx[last] = static_cast<int32_t>(n + j);
@@ -220,8 +257,10 @@ inline Status otSparsifyDense(int64_t n, int64_t m, const double* P, const doubl
 inline Status otSparsifyCsr(int64_t n, int64_t m, const int32_t* rowPtr, const int32_t* colIdx, int64_t nnz,
                             const double* P, const double* r, const double* c, double massDrop,
                             const OtHessianOut& out, int64_t& nnzOut) {
+  // The row pointer is read once, into a copy that every pass uses (see otSparsifyRows).
+  std::vector<int64_t> rows(rowPtr, rowPtr + n + 1);
   const OtCsrTasks rt(rowPtr, 0, n);
-  return otSparsifyRows(n, m, OtCsrRows{rowPtr, colIdx, m, nnz}, rt.bounds, nnz, P, r, c, massDrop, out, nnzOut);
+  return otSparsifyRows(n, m, OtCsrRows{rows.data(), colIdx, m, nnz}, rt.bounds, nnz, P, r, c, massDrop, out, nnzOut);
 }
 
 }  // namespace sparse
