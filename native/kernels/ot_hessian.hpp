@@ -84,8 +84,7 @@ inline uint32_t otSparsifyCut(const double* P, int64_t len, double massDrop) {
 }
 
 // The rows of P: a dense n x m plan, or a plan on a CSR cost's pattern (P indexed like its stored
-// entries; row bounds and columns are checked as they are read, the count pass first, so the fill
-// pass, which reads the same arrays, can trust them).
+// entries; the count pass checks every row bound and column, the fill pass what it writes).
 struct OtDenseRows {
   int64_t m;
   int64_t begin(int64_t i) const { return i * m; }
@@ -117,46 +116,29 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
                       int64_t& nnzOut) {
   const int64_t tasks = static_cast<int64_t>(bounds.size()) - 1;
   // Each task counts its rows' kept entries and its own column counts, so the column half can be
-  // filled in parallel from per-task cursors, rows still in order. Structure checked here first.
+  // filled in parallel from per-task cursors, rows still in order. The count checks the structure:
+  // each task stops at its first bad row, and the first bad task's row is reported.
+  const uint32_t cut = otSparsifyCut(P, len, massDrop);
   std::vector<int32_t> colCnt(static_cast<size_t>(tasks * m), 0);
   std::vector<int64_t> rowCnt(static_cast<size_t>(n), 0);
   std::vector<int64_t> badRow(static_cast<size_t>(tasks), -1);
   std::vector<char> badCol(static_cast<size_t>(tasks), 0);
   parallelFor(tasks, [&](int64_t t) {
+    int32_t* cc = colCnt.data() + t * m;
     for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
       if (!rows.rowOk(i)) {
         badRow[static_cast<size_t>(t)] = i;
         return;
       }
+      int64_t cnt = 0;
       for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
-        if (!rows.colOk(rows.col(i, k))) {
+        const int64_t j = rows.col(i, k);
+        if (!rows.colOk(j)) {
           badRow[static_cast<size_t>(t)] = i;
           badCol[static_cast<size_t>(t)] = 1;
           return;
         }
-      }
-    }
-  });
-  for (int64_t t = 0; t < tasks; t++) {
-    const int64_t i = badRow[static_cast<size_t>(t)];
-    if (i < 0) continue;
-    if (badCol[static_cast<size_t>(t)]) return Status::format("column index out of range [0, " + num(m) + ") in row " + num(i));
-    return badRowPtr(i);
-  }
-  const uint32_t cut = otSparsifyCut(P, len, massDrop);
-  std::vector<char> changed(static_cast<size_t>(tasks), 0);
-  const Status changedError = Status::format("otSparsify: the plan or the cost changed during the call");
-  parallelFor(tasks, [&](int64_t t) {
-    int32_t* cc = colCnt.data() + t * m;
-    for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
-      int64_t cnt = 0;
-      for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
         if ((otHighWord(P[k]) >> 20) >= cut) {
-          const int64_t j = rows.col(i, k);
-          if (!rows.colOk(j)) {
-            changed[static_cast<size_t>(t)] = 1;
-            return;
-          }
           cnt++;
           cc[j]++;
         }
@@ -165,7 +147,10 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
     }
   });
   for (int64_t t = 0; t < tasks; t++) {
-    if (changed[static_cast<size_t>(t)]) return changedError;
+    const int64_t i = badRow[static_cast<size_t>(t)];
+    if (i < 0) continue;
+    if (badCol[static_cast<size_t>(t)]) return Status::format("column index out of range [0, " + num(m) + ") in row " + num(i));
+    return badRowPtr(i);
   }
   int64_t kept = 0;
   for (int64_t i = 0; i < n; i++) kept += rowCnt[static_cast<size_t>(i)];
@@ -195,6 +180,7 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
   }
   const std::vector<int32_t> colStart(colCnt);  // the cursors' starts, kept for the fill's bounds
   if (nnz > out.capacity) return Status::okay();
+  std::vector<char> changed(static_cast<size_t>(tasks), 0);
   // Where each task's slots of each column row end: the next task's start, or the diagonal.
   auto limit = [&](int64_t t, int64_t j) -> int32_t {
     return t + 1 < tasks ? colStart[static_cast<size_t>((t + 1) * m + j)] : out.rowPtr[n + j + 1] - 1;
@@ -234,7 +220,7 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
     }
   });
   for (int64_t t = 0; t < tasks; t++) {
-    if (changed[static_cast<size_t>(t)]) return changedError;
+    if (changed[static_cast<size_t>(t)]) return Status::format("otSparsify: the plan or the cost changed during the call");
   }
   for (int64_t j = 0; j < m; j++) {
     const int32_t last = out.rowPtr[n + j + 1] - 1;
