@@ -8,7 +8,10 @@
 // Transposed: scatterTransposed (par_csr.hpp), deterministic for any thread count.
 #pragma once
 
+#include <algorithm>
+
 #include "csr_check.hpp"
+#include "gather_prefetch.hpp"
 #include "par_csr.hpp"
 #include "spmv_csr.hpp"
 
@@ -32,17 +35,39 @@ inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const
   }
 }
 
-// Rows [rowBegin, rowEnd); same fused checks and failure contract as spmvRows.
+// With Prefetch (gather_prefetch.hpp), the X rows of the entries up to `ahead` past the current
+// row are prefetched (their first kSpmmPrefetchBytes bytes: wider rows are read in 32-column
+// blocks, one pass over the row's entries each, and the first pass brings the rest along).
+constexpr int64_t kSpmmPrefetchBytes = 1024;
+
 template <SimdLevel L, class T>
+int64_t spmmPrefetchAhead(int64_t k) {
+  const int64_t bytes = std::min<int64_t>(k * static_cast<int64_t>(sizeof(T)), kSpmmPrefetchBytes);
+  return std::clamp<int64_t>(kGatherAhead * 64 / std::max<int64_t>(bytes, 1), 16, kGatherAhead);
+}
+
+// Rows [rowBegin, rowEnd); same fused checks and failure contract as spmvRows.
+template <SimdLevel L, bool Prefetch, class T>
 bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
   const int64_t nnz = A.nnz();
   const uint32_t* cu = reinterpret_cast<const uint32_t*>(A.colIdx);
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
+  const int64_t ahead = spmmPrefetchAhead<L, T>(k);
+  const int64_t rowBytes = std::min<int64_t>(k * static_cast<int64_t>(sizeof(T)), kSpmmPrefetchBytes);
+  int64_t next = start;  // the first entry whose X row is not prefetched yet
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
+    if constexpr (Prefetch) {
+      const int64_t upTo = std::min(end + ahead, nnz);
+      for (; next < upTo; next++) {
+        const int32_t j = A.colIdx[next];
+        const char* xr = reinterpret_cast<const char*>(X + (outOfRange(j, A.cols) ? 0 : static_cast<int64_t>(j) * k));
+        for (int64_t b = 0; b < rowBytes; b += 64) prefetchRead<L>(xr + b);
+      }
+    }
     uint32_t mx = 0;
     for (int64_t t = start; t < end; t++) mx = cu[t] > mx ? cu[t] : mx;
     if (end > start && static_cast<int64_t>(mx) >= A.cols) return false;
@@ -82,13 +107,17 @@ Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, doub
     int64_t parts = 0;
     const int64_t grain = (int64_t{1} << 15) / (k < 1 ? 1 : (k < 64 ? k : 64)) + 64;
     if (!rowPartition<L>(A.rowPtr, A.rows, A.nnz(), bounds, parts, grain)) return Status::noMemory("the row partition");
+    const bool prefetch = gathersScattered<L>(A, k * static_cast<int64_t>(sizeof(T)));
+    auto rows = [&](int64_t b, int64_t e) {
+      return prefetch ? spmmRows<L, true>(A, X, k, Y, alpha, beta, b, e) : spmmRows<L, false>(A, X, k, Y, alpha, beta, b, e);
+    };
     if (parts == 1) {
-      if (spmmRows<L>(A, X, k, Y, alpha, beta, 0, A.rows)) return Status::okay();
+      if (rows(0, A.rows)) return Status::okay();
       return validateCsr(A);
     }
     std::atomic<bool> bad{false};
     parallelFor(parts, [&](int64_t p) {
-      if (!spmmRows<L>(A, X, k, Y, alpha, beta, bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
+      if (!rows(bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
     });
     return bad.load() ? validateCsr(A) : Status::okay();
   }

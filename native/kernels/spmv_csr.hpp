@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "csr_check.hpp"
+#include "gather_prefetch.hpp"
 #include "par_csr.hpp"
 #include "simd_level.hpp"
 
@@ -24,14 +25,20 @@ namespace sparse {
 // horizontal reduction of a vector accumulator lengthens each short row's add chain. Two entries a
 // step (still one accumulator, in order) halves the loop overhead: ~5% on the 5-point Laplacian
 // (Zen 3). The per-entry column check costs ~20% against an unchecked loop; it stays, since a
-// mutated colIdx must never read outside x.
-template <SimdLevel L, class T>
+// mutated colIdx must never read outside x. Zen 5 changed one finding: where the gathers miss the
+// cache, a prefetch kGatherAhead entries ahead pays (gather_prefetch.hpp); Prefetch requires
+// e + kGatherAhead <= the length of ci.
+template <SimdLevel L, bool Prefetch, class T>
 inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
   Acc sum = 0;
   int64_t k = s;
   for (; k + 2 <= e; k += 2) {
     const int32_t j0 = ci[k], j1 = ci[k + 1];
     if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
+    if constexpr (Prefetch) {
+      prefetchGather<L>(ci, x, cols, k + kGatherAhead);
+      prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
+    }
     sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j0]);
     sum += static_cast<Acc>(v[k + 1]) * static_cast<Acc>(x[j1]);
   }
@@ -52,7 +59,7 @@ inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols
 constexpr int64_t kF32Block = 32;
 
 // The float sum of entries [s, e) (at most kF32Block of them) into `block`.
-template <SimdLevel L>
+template <SimdLevel L, bool Prefetch>
 inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
                        float& block) {
   float b = 0;
@@ -60,6 +67,10 @@ inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_
   for (; k + 2 <= e; k += 2) {
     const int32_t j0 = ci[k], j1 = ci[k + 1];
     if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
+    if constexpr (Prefetch) {
+      prefetchGather<L>(ci, x, cols, k + kGatherAhead);
+      prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
+    }
     b += v[k] * x[j0];
     b += v[k + 1] * x[j1];
   }
@@ -72,47 +83,51 @@ inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_
   return true;
 }
 
-template <SimdLevel L>
+template <SimdLevel L, bool Prefetch>
 inline bool rowDotF32Blocked(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
                              Acc& out) {
   float block = 0;
   if (e - s <= kF32Block) {  // most rows: one block, none of the block loop's bookkeeping
-    if (!floatBlock<L>(ci, v, x, cols, s, e, block)) return false;
+    if (!floatBlock<L, Prefetch>(ci, v, x, cols, s, e, block)) return false;
     out = static_cast<Acc>(block);
     return true;
   }
   Acc total = 0;
   for (int64_t k = s; k < e; k += kF32Block) {
-    if (!floatBlock<L>(ci, v, x, cols, k, e - k > kF32Block ? k + kF32Block : e, block)) return false;
+    if (!floatBlock<L, Prefetch>(ci, v, x, cols, k, e - k > kF32Block ? k + kF32Block : e, block)) return false;
     total += static_cast<Acc>(block);
   }
   out = total;
   return true;
 }
 
-template <SimdLevel L, class T>
+template <SimdLevel L, bool Prefetch, class T>
 inline bool rowDot(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
   if constexpr (std::is_same_v<T, float> && L != SimdLevel::Scalar) {
-    return rowDotF32Blocked<L>(ci, v, x, cols, s, e, out);
+    return rowDotF32Blocked<L, Prefetch>(ci, v, x, cols, s, e, out);
   } else {
-    return rowDotSerial<L>(ci, v, x, cols, s, e, out);
+    return rowDotSerial<L, Prefetch>(ci, v, x, cols, s, e, out);
   }
 }
 
 // Rows [rowBegin, rowEnd) of the plain product. Checks are fused into the loop (a row end beyond
 // nnz or a column out of range) and nothing out of bounds is read; returns false on the first bad
-// row so the caller can run validateCsr for the exact message.
-template <SimdLevel L, class T>
+// row so the caller can run validateCsr for the exact message. With Prefetch, the rows that end
+// kGatherAhead entries or more before nnz prefetch their gathers (the last few rows do not).
+template <SimdLevel L, bool Prefetch, class T>
 bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
   const int64_t nnz = A.nnz();
+  const int64_t prefetchEnd = nnz - kGatherAhead;
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
     Acc sum = 0;
-    if (!rowDot<L>(A.colIdx, A.values, x, A.cols, start, end, sum)) return false;
+    const bool ok = Prefetch && end <= prefetchEnd ? rowDot<L, true>(A.colIdx, A.values, x, A.cols, start, end, sum)
+                                                   : rowDot<L, false>(A.colIdx, A.values, x, A.cols, start, end, sum);
+    if (!ok) return false;
     y[i] = static_cast<T>(beta == 0 ? alpha * sum : alpha * sum + beta * static_cast<Acc>(y[i]));
     start = end;
   }
@@ -159,13 +174,17 @@ Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bo
     Buf<int64_t> bounds;
     int64_t parts = 0;
     if (!rowPartition<L>(A.rowPtr, A.rows, A.nnz(), bounds, parts)) return Status::noMemory("the row partition");
+    const bool prefetch = gathersScattered<L>(A, sizeof(T));
+    auto rows = [&](int64_t b, int64_t e) {
+      return prefetch ? spmvRows<L, true>(A, x, y, alpha, beta, b, e) : spmvRows<L, false>(A, x, y, alpha, beta, b, e);
+    };
     if (parts == 1) {
-      if (spmvRows<L>(A, x, y, alpha, beta, 0, A.rows)) return Status::okay();
+      if (rows(0, A.rows)) return Status::okay();
       return validateCsr(A);
     }
     std::atomic<bool> bad{false};
     parallelFor(parts, [&](int64_t p) {
-      if (!spmvRows<L>(A, x, y, alpha, beta, bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
+      if (!rows(bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
     });
     return bad.load() ? validateCsr(A) : Status::okay();
   }

@@ -1,0 +1,143 @@
+// SpMV and SpMM prefetch their gathers when x (or X's rows) is larger than a core's cache and the
+// columns are scattered (native/kernels/gather_prefetch.hpp). The other suites use small x, so the
+// prefetching loops run only here: they must give the bits of the plain loops (the JS twin's, for
+// f64 SpMV and for SpMM) at every SIMD level and thread count, and a bad column read ahead by a
+// prefetch must neither crash nor change which error is reported.
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadNativeBackend } from '../../src/backend/native.js';
+import { nativeAvailable, setBackend } from '../../src/backend/select.js';
+import { CsrMatrix, DenseMatrix, getThreads, setThreads, type Values } from '../../src/index.js';
+import { expectClose } from '../helpers/reference.js';
+
+const hasNative = nativeAvailable();
+const control = loadNativeBackend().control;
+const levels = control ? control.info().simdSupported : [];
+const defaultLevel = control?.info().simd;
+
+type Dtype = 'f64' | 'f32';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function vec(n: number, dtype: Dtype, seed: number): Values {
+  const r = rng(seed);
+  const v = dtype === 'f32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = r() * 2 - 1;
+  return v;
+}
+
+const bytes = (v: Values): string => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+
+/** Random columns (unsorted, repeats allowed), row lengths 0..2*perRow with a few long rows. */
+function scattered(rows: number, cols: number, perRow: number, dtype: Dtype, seed: number): CsrMatrix {
+  const r = rng(seed);
+  const rowPtr = new Int32Array(rows + 1);
+  for (let i = 0; i < rows; i++) rowPtr[i + 1] = rowPtr[i] + (i % 499 === 7 ? 3000 : Math.floor(r() * (2 * perRow + 1)));
+  const nnz = rowPtr[rows];
+  const colIdx = new Int32Array(nnz);
+  for (let k = 0; k < nnz; k++) colIdx[k] = Math.floor(r() * cols);
+  return new CsrMatrix(rows, cols, rowPtr, colIdx, vec(nnz, dtype, seed + 1), { validate: false });
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+  }
+}
+
+/** Runs `run` on JS, then natively at every level and 1, 2, 3 threads: same bits across threads. */
+function acrossBackends(run: () => Values, check: (native: Values, js: Values) => void): void {
+  setBackend('js');
+  const js = run();
+  setBackend('native');
+  for (const level of levels) {
+    control!.setSimd(level);
+    let first: string | null = null;
+    for (const t of [1, 2, 3]) {
+      setThreads(t);
+      const v = run();
+      if (first === null) {
+        first = bytes(v);
+        check(v, js);
+      } else {
+        expect(bytes(v), `${level}, ${t} threads vs 1`).toBe(first);
+      }
+    }
+  }
+}
+
+describe.skipIf(!hasNative)('prefetching gathers (x beyond the cache, scattered columns)', () => {
+  const initialThreads = hasNative ? getThreads() : 1;
+  afterAll(() => {
+    setThreads(initialThreads);
+    if (defaultLevel) control?.setSimd(defaultLevel);
+    setBackend('auto');
+  });
+
+  for (const dtype of ['f64', 'f32'] as Dtype[]) {
+    it(`SpMV, ${dtype}: x of 2-4 MB`, () => {
+      const A = scattered(6000, 500_000, 12, dtype, 31);
+      const x = vec(A.cols, dtype, 32);
+      const abs = A.values.map(Math.abs) as Values;
+      const scale = new CsrMatrix(A.rows, A.cols, A.rowPtr, A.colIdx, abs).matvec(x.map(Math.abs) as Values);
+      for (const [alpha, beta] of [[1, 0], [-1.5, 0.5]]) {
+        acrossBackends(
+          () => A.matvec(x, { alpha, beta, out: vec(A.rows, dtype, 33) }),
+          (v, js) => {
+            if (dtype === 'f64') expect(bytes(v)).toBe(bytes(js));
+            else expectClose(v, js, Array.from(scale, (s) => 2 * s + 1), 1e-5);
+          },
+        );
+      }
+    });
+
+    it(`SpMM k = 8 and 32, ${dtype}: X of 2-20 MB`, () => {
+      for (const k of [8, 32]) {
+        const A = scattered(3000, k === 8 ? 80_000 : 20_000, 10, dtype, 40 + k);
+        const X = new DenseMatrix(A.cols, k, vec(A.cols * k, dtype, 41), { dtype });
+        acrossBackends(
+          () => A.matmat(X).data,
+          (v, js) => expect(bytes(v)).toBe(bytes(js)),
+        );
+      }
+    });
+  }
+
+  it('a bad column ahead of the current entry is clamped by the prefetch and reported at its place', () => {
+    const A = scattered(6000, 500_000, 12, 'f64', 51);
+    const nnz = A.nnz;
+    const x = vec(A.cols, 'f64', 52);
+    const X = new DenseMatrix(A.cols, 8, vec(A.cols * 8, 'f64', 53));
+    for (const k of [200, Math.floor(nnz / 2), nnz - 50, nnz - 1]) {
+      for (const j of [-1, A.cols, 0x7fffffff, -0x80000000]) {
+        const c = A.colIdx.slice();
+        c[k] = j;
+        const bad = new CsrMatrix(A.rows, A.cols, A.rowPtr, c, A.values, { validate: false });
+        for (const op of [() => bad.matvec(x), () => bad.matmat(X)]) {
+          setBackend('js');
+          const js = errorOf(op);
+          expect(js).toContain(`at position ${k} `);
+          setBackend('native');
+          for (const level of levels) {
+            control!.setSimd(level);
+            for (const t of [1, 2, 3]) {
+              setThreads(t);
+              expect(errorOf(op), `${level}, ${t} threads`).toBe(js);
+            }
+          }
+        }
+      }
+    }
+  });
+});
