@@ -15,48 +15,99 @@
 namespace sparse {
 
 #if defined(__x86_64__) || defined(_M_X64)
-// exp(x) for x <= 0 (x >= +0 is fine up to 709), 4 lanes. Range reduction x = k ln2 + r with
-// |r| <= ln2/2 (Cody-Waite, two FMAs), then exp(r) = 1 + r (1 + r Q(r)) with Q the degree-9
-// Chebyshev fit of (e^r - 1 - r)/r^2 on [-ln2/2, ln2/2] (mpmath.chebyfit; 1.6e-17 relative with
-// the coefficients rounded to double: two FMAs fewer than the degree-13 Taylor form of otExp8),
-// scaling by 2^k through the exponent bits. Results below 2^-1022 (x < -708) are flushed to zero,
+// Lane-width-generic arithmetic: OtLanes<L, V> for V = __m256d (4 lanes) and __m512d (8 lanes,
+// AVX-512 only), so that each polynomial below is written once and gives, lane by lane, the same
+// bits at both widths (the same operations in the same order; -ffp-contract=off).
+template <SimdLevel L, class V>
+struct OtLanes;
+
+template <SimdLevel L>
+struct OtLanes<L, __m256d> {
+  static __m256d set(double v) { return _mm256_set1_pd(v); }
+  static __m256d add(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
+  static __m256d sub(__m256d a, __m256d b) { return _mm256_sub_pd(a, b); }
+  static __m256d mul(__m256d a, __m256d b) { return _mm256_mul_pd(a, b); }
+  static __m256d fma(__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); }
+  static __m256d fnma(__m256d a, __m256d b, __m256d c) { return _mm256_fnmadd_pd(a, b, c); }
+  static __m256d max(__m256d a, __m256d b) { return _mm256_max_pd(a, b); }
+  // v where x >= lo (ordered), +0 elsewhere.
+  static __m256d keepGe(__m256d v, __m256d x, __m256d lo) { return _mm256_and_pd(v, _mm256_cmp_pd(x, lo, _CMP_GE_OQ)); }
+  // 2^k for t = k + shifter (k in the low mantissa bits).
+  static __m256d pow2(__m256d t, __m256d shifter) {
+    const __m256i k = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(1023)), 52));
+  }
+};
+
+// GCC 12 warns (-Wmaybe-uninitialized) on the unmasked AVX-512 intrinsics that pass an undefined
+// vector through; the zero-masked forms with a full mask are the same instruction without it.
+template <SimdLevel L>
+struct OtLanes<L, __m512d> {
+  static __m512d set(double v) { return _mm512_set1_pd(v); }
+  static __m512d add(__m512d a, __m512d b) { return _mm512_add_pd(a, b); }
+  static __m512d sub(__m512d a, __m512d b) { return _mm512_sub_pd(a, b); }
+  static __m512d mul(__m512d a, __m512d b) { return _mm512_mul_pd(a, b); }
+  static __m512d fma(__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); }
+  static __m512d fnma(__m512d a, __m512d b, __m512d c) { return _mm512_fnmadd_pd(a, b, c); }
+  static __m512d max(__m512d a, __m512d b) { return _mm512_maskz_max_pd(0xFF, a, b); }
+  static __m512d keepGe(__m512d v, __m512d x, __m512d lo) {
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(x, lo, _CMP_GE_OQ), v);
+  }
+  static __m512d pow2(__m512d t, __m512d shifter) {
+    const __m512i k = _mm512_sub_epi64(_mm512_castpd_si512(t), _mm512_castpd_si512(shifter));
+    return _mm512_castsi512_pd(_mm512_maskz_slli_epi64(0xFF, _mm512_add_epi64(k, _mm512_set1_epi64(1023)), 52));
+  }
+};
+
+// otExpLanes: exp(x) for x <= 0 (x >= +0 is fine up to 709), at 4 or 8 lanes. Range reduction
+// x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, two FMAs), then exp(r) = 1 + r (1 + r Q(r)) with Q
+// the degree-9 Chebyshev fit of (e^r - 1 - r)/r^2 on [-ln2/2, ln2/2] (mpmath.chebyfit; 1.6e-17
+// relative with the coefficients rounded to double: two FMAs fewer than the degree-13 Taylor form
+// of otExp8, the log-sum-exp kernels' 8-lane exp), scaling by 2^k through the exponent bits. Results below 2^-1022 (x < -708) are flushed to zero,
 // as are NaN inputs (the callers never pass NaN: costs and potentials are checked finite).
 // Measured max error: <= 2 ulp (test/compare/ot-native.test.ts).
-// otExp4Core: the same for x already in [-708, 709] (no flush; the sum kernels clamp instead).
+// otExpCore: the same for x already in [-708, 709] (no flush; the sum kernels clamp instead).
+template <SimdLevel L, class V>
+inline V otExpCore(V x) {
+  using O = OtLanes<L, V>;
+  const V shifter = O::set(6755399441055744.0);  // 1.5 * 2^52: round to nearest
+  const V t = O::fma(x, O::set(1.4426950408889634), shifter);
+  const V kf = O::sub(t, shifter);
+  V r = O::fnma(kf, O::set(6.93147180369123816490e-01), x);
+  r = O::fnma(kf, O::set(1.90821492927058770002e-10), r);
+  V p = O::set(2.5100375832561234e-08);
+  p = O::fma(p, r, O::set(2.7620075879983367e-07));
+  p = O::fma(p, r, O::set(2.7557268480310024e-06));
+  p = O::fma(p, r, O::set(2.4801521322368692e-05));
+  p = O::fma(p, r, O::set(0.00019841269863040545));
+  p = O::fma(p, r, O::set(0.0013888888917196719));
+  p = O::fma(p, r, O::set(0.008333333333330065));
+  p = O::fma(p, r, O::set(0.041666666666624164));
+  p = O::fma(p, r, O::set(0.16666666666666669));
+  p = O::fma(p, r, O::set(0.5000000000000001));
+  p = O::fma(p, r, O::set(1.0));
+  p = O::fma(p, r, O::set(1.0));
+  return O::mul(p, O::pow2(t, shifter));
+}
+
+// exp(x), flushed to zero below -708 (and for NaN).
+template <SimdLevel L, class V>
+inline V otExpLanes(V x) {
+  using O = OtLanes<L, V>;
+  const V lo = O::set(-708.0);
+  return O::keepGe(otExpCore<L, V>(O::max(x, lo)), x, lo);
+}
+
 template <SimdLevel L>
 inline __m256d otExp4Core(__m256d x) {
-  const __m256d shifter = _mm256_set1_pd(6755399441055744.0);  // 1.5 * 2^52: round to nearest
-  const __m256d t = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), shifter);
-  const __m256d kf = _mm256_sub_pd(t, shifter);
-  __m256d r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(6.93147180369123816490e-01), x);
-  r = _mm256_fnmadd_pd(kf, _mm256_set1_pd(1.90821492927058770002e-10), r);
-  __m256d p = _mm256_set1_pd(2.5100375832561234e-08);
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(2.7620075879983367e-07));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(2.7557268480310024e-06));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(2.4801521322368692e-05));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.00019841269863040545));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.0013888888917196719));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.008333333333330065));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.041666666666624164));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.16666666666666669));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(0.5000000000000001));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-  p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(1.0));
-  // k sits in the low mantissa bits of t: (k + 1023) << 52 is 2^k.
-  const __m256i k = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
-  const __m256i bits = _mm256_slli_epi64(_mm256_add_epi64(k, _mm256_set1_epi64x(1023)), 52);
-  return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
+  return otExpCore<L, __m256d>(x);
 }
 
 template <SimdLevel L>
 inline __m256d otExp4(__m256d x) {
-  const __m256d lo = _mm256_set1_pd(-708.0);
-  const __m256d keep = _mm256_cmp_pd(x, lo, _CMP_GE_OQ);
-  return _mm256_and_pd(otExp4Core<L>(_mm256_max_pd(x, lo)), keep);
+  return otExpLanes<L, __m256d>(x);
 }
 
-// GCC 12 warns (-Wmaybe-uninitialized) on the unmasked AVX-512 intrinsics that pass an undefined
-// vector through; the zero-masked forms with a full mask are the same instruction without it.
 template <SimdLevel L>
 inline __m512d otMax8(__m512d a, __m512d b) {
   return _mm512_maskz_max_pd(0xFF, a, b);
