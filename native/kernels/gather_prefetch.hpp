@@ -34,6 +34,15 @@ inline void prefetchRead(const void* p) {
 #endif
 }
 
+template <SimdLevel L>
+inline void prefetchWrite(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, 1, 3);
+#else
+  (void)p;
+#endif
+}
+
 // Prefetches the x entry of the column stored at ci[k] (any value: clamped into [0, cols)).
 template <SimdLevel L, class T>
 inline void prefetchGather(const int32_t* ci, const T* x, int64_t cols, int64_t k) {

@@ -152,14 +152,20 @@ void scaleOutputParallel(T* y, int64_t n, double beta) {
   parallelFor(chunks, [&](int64_t c) { scaleOutput<L>(y, (n * c) / chunks, (n * (c + 1)) / chunks, beta); });
 }
 
-// Scatter rows [rowBegin, rowEnd) of A^T x into base[j - lo]. Needs a validated A.
-template <SimdLevel L, class T>
+// Scatter rows [rowBegin, rowEnd) of A^T x into base[j - lo]. Needs a validated A. With Prefetch
+// (scattered columns: gather_prefetch.hpp), the target of the entry kGatherAhead further on is
+// prefetched for writing while that entry is still in these rows (so inside base's range).
+template <SimdLevel L, bool Prefetch, class T>
 void spmvTransposedRows(const CsrView<T>& A, const T* x, T* base, int64_t lo, double alpha, int64_t rowBegin,
                         int64_t rowEnd) {
+  const int64_t prefetchEnd = static_cast<int64_t>(A.rowPtr[rowEnd]) - kGatherAhead;
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const Acc xi = alpha * static_cast<Acc>(x[i]);
     const int64_t end = A.rowPtr[i + 1];
     for (int64_t k = A.rowPtr[i]; k < end; k++) {
+      if constexpr (Prefetch) {
+        if (k < prefetchEnd) prefetchWrite<L>(base + (A.colIdx[k + kGatherAhead] - lo));
+      }
       T& yj = base[A.colIdx[k] - lo];
       yj = static_cast<T>(static_cast<Acc>(yj) + static_cast<Acc>(A.values[k]) * xi);
     }
@@ -189,9 +195,16 @@ Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bo
     return bad.load() ? validateCsr(A) : Status::okay();
   }
   // Validated before y is touched, so a bad matrix leaves y as it was.
+  const bool prefetch = gathersScattered<L>(A, sizeof(T));
   return scatterTransposed<L>(
       A, 1, y, [&] { scaleOutputParallel<L>(y, A.cols, beta); },
-      [&](int64_t rb, int64_t re, T* base, int64_t lo) { spmvTransposedRows<L>(A, x, base, lo, alpha, rb, re); });
+      [&](int64_t rb, int64_t re, T* base, int64_t lo) {
+        if (prefetch) {
+          spmvTransposedRows<L, true>(A, x, base, lo, alpha, rb, re);
+        } else {
+          spmvTransposedRows<L, false>(A, x, base, lo, alpha, rb, re);
+        }
+      });
 }
 
 }  // namespace sparse

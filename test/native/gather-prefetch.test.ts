@@ -2,7 +2,8 @@
 // columns are scattered (native/kernels/gather_prefetch.hpp). The other suites use small x, so the
 // prefetching loops run only here: they must give the bits of the plain loops (the JS twin's, for
 // f64 SpMV and for SpMM) at every SIMD level and thread count, and a bad column read ahead by a
-// prefetch must neither crash nor change which error is reported.
+// prefetch must neither crash nor change which error is reported. The transposed SpMV prefetches
+// its scatter targets the same way.
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
@@ -102,6 +103,20 @@ describe.skipIf(!hasNative)('prefetching gathers (x beyond the cache, scattered 
       }
     });
 
+    it(`transposed SpMV, ${dtype}: y of 2-4 MB (scatter targets prefetched)`, () => {
+      const A = scattered(6000, 500_000, 12, dtype, 35);
+      const xt = vec(A.rows, dtype, 36);
+      const abs = A.values.map(Math.abs) as Values;
+      const scale = new CsrMatrix(A.rows, A.cols, A.rowPtr, A.colIdx, abs).matvec(xt.map(Math.abs) as Values, { transpose: true });
+      acrossBackends(
+        () => A.matvec(xt, { transpose: true, alpha: 2, beta: 0.5, out: vec(A.cols, dtype, 37) }),
+        (v, js) => {
+          if (dtype === 'f64') expect(bytes(v)).toBe(bytes(js));
+          else expectClose(v, js, Array.from(scale, (s) => 4 * s + 1), 1e-5);
+        },
+      );
+    });
+
     it(`SpMM k = 8 and 32, ${dtype}: X of 2-20 MB`, () => {
       for (const k of [8, 32]) {
         const A = scattered(3000, k === 8 ? 80_000 : 20_000, 10, dtype, 40 + k);
@@ -119,12 +134,13 @@ describe.skipIf(!hasNative)('prefetching gathers (x beyond the cache, scattered 
     const nnz = A.nnz;
     const x = vec(A.cols, 'f64', 52);
     const X = new DenseMatrix(A.cols, 8, vec(A.cols * 8, 'f64', 53));
+    const xt = vec(A.rows, 'f64', 54);
     for (const k of [200, Math.floor(nnz / 2), nnz - 50, nnz - 1]) {
       for (const j of [-1, A.cols, 0x7fffffff, -0x80000000]) {
         const c = A.colIdx.slice();
         c[k] = j;
         const bad = new CsrMatrix(A.rows, A.cols, A.rowPtr, c, A.values, { validate: false });
-        for (const op of [() => bad.matvec(x), () => bad.matmat(X)]) {
+        for (const op of [() => bad.matvec(x), () => bad.matmat(X), () => bad.matvec(xt, { transpose: true })]) {
           setBackend('js');
           const js = errorOf(op);
           expect(js).toContain(`at position ${k} `);
