@@ -33,3 +33,25 @@ export function absScale(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
   return s;
 }
+
+/** The error a call throws, as "ClassName: message" ("no error" when it returns). */
+export function errorText(fn: () => unknown): string {
+  try {
+    fn();
+    return 'no error';
+  } catch (e) {
+    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+  }
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CsrMatrix, DenseMatrix, getThreads, setThreads, type Values } from '../../src/index.js';
+import { errorText as errorOf, mulberry32 as rng } from '../helpers/backends.js';
 import { expectClose } from '../helpers/reference.js';
 
 const hasNative = nativeAvailable();
@@ -16,17 +17,6 @@ const levels = control ? control.info().simdSupported : [];
 const defaultLevel = control?.info().simd;
 
 type Dtype = 'f64' | 'f32';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function vec(n: number, dtype: Dtype, seed: number): Values {
   const r = rng(seed);
@@ -46,15 +36,6 @@ function scattered(rows: number, cols: number, perRow: number, dtype: Dtype, see
   const colIdx = new Int32Array(nnz);
   for (let k = 0; k < nnz; k++) colIdx[k] = Math.floor(r() * cols);
   return new CsrMatrix(rows, cols, rowPtr, colIdx, vec(nnz, dtype, seed + 1), { validate: false });
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-  }
 }
 
 /** Runs `run` on JS, then natively at every level and 1, 2, 3 threads: same bits across threads. */

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CooBuilder, CsrMatrix, DenseMatrix, getThreads, runtimeInfo, setThreads, SparseError, type Values } from '../../src/index.js';
+import { errorText as errorOf, mulberry32 as rng } from '../helpers/backends.js';
 import { expectClose } from '../helpers/reference.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,28 +21,6 @@ const control = loadNativeBackend().control;
 const levels = control ? control.info().simdSupported : [];
 const defaultLevel = control?.info().simd;
 const threadCounts = [1, 2, 3];
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-/** The error a call throws, as "ClassName: message" ("no error" when it returns). */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no error';
-  } catch (e) {
-    return `${(e as Error).constructor.name}: ${(e as Error).message}`;
-  }
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Dtype = 'f64' | 'f32';
 
