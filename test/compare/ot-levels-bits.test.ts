@@ -8,6 +8,7 @@ import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable } from '../../src/backend/select.js';
 import type { OtCost } from '../../src/backend/types.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
+import { parkMiller } from '../helpers/backends.js';
 
 const load = loadNativeBackend();
 const control = load.control;
@@ -35,11 +36,7 @@ describe.skipIf(!both)('OT plan pass and line-search sum: AVX-512 and AVX2 give 
     const native = load.backend!;
     fc.assert(
       fc.property(problem, ({ rows, cols, f32, eps, scale, seed }) => {
-        let s = seed + 1;
-        const rnd = (): number => {
-          s = (s * 16807) % 2147483647;
-          return s / 2147483647;
-        };
+        const rnd = parkMiller(seed);
         const data = f32 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
         for (let k = 0; k < data.length; k++) data[k] = rnd() * 2 - 0.5;
         const C: OtCost = { kind: 'dense', rows, cols, data };

@@ -8,6 +8,7 @@ import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import type { OtCost } from '../../src/backend/types.js';
 import { ShapeError, sinkhorn } from '../../src/index.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
+import { parkMiller } from '../helpers/backends.js';
 import { pointCloudCost, uniform } from '../helpers/ot.js';
 
 // An addon built before the OT kernels existed runs the JS twins: nothing native to compare then.
@@ -36,11 +37,7 @@ const problem = fc
     seed: fc.integer({ min: 0, max: 1e6 }),
   })
   .map(({ rows, cols, f32, eps, seed }) => {
-    let s = seed + 1;
-    const rnd = (): number => {
-      s = (s * 16807) % 2147483647;
-      return s / 2147483647;
-    };
+    const rnd = parkMiller(seed);
     const data = f32 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
     for (let k = 0; k < data.length; k++) data[k] = rnd() * 2 - 0.5;
     const u = Float64Array.from({ length: rows }, () => rnd() - 0.5);

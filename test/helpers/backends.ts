@@ -55,3 +55,12 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The Park-Miller stream (s * 16807 mod 2^31 - 1) from seed + 1, as numbers in (0, 1). */
+export function parkMiller(seed: number): () => number {
+  let s = seed + 1;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
