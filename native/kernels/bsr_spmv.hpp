@@ -15,6 +15,8 @@
 // sums rounds differently from the JS twin's serial scatter (within the 1e-12 contract).
 #pragma once
 
+#include <algorithm>
+
 #include <atomic>
 #include <new>
 #include <vector>
@@ -281,11 +283,17 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
   const int64_t rc = r * c;
   return scatterTransposed<L>(
       bsrBlockPattern(A), c * k, Y, [&] { bsrScaleOutput<L>(Y, A.cols * k, beta); },
-      [&](int64_t I0, int64_t I1, T* base, int64_t lo) {
+      [&](int64_t I0, int64_t I1, T* base, int64_t lo, int64_t hi) {
+        // scatterTransposed's contract: bounds and block columns re-checked as they are used.
+        const int64_t limit = std::min(A.blockColIdxLen, A.valuesLen / rc);
+        int64_t start = A.blockRowPtr[I0];
+        if (start < 0) return false;
         for (int64_t I = I0; I < I1; I++) {
           const int64_t end = A.blockRowPtr[I + 1];
-          for (int64_t b = A.blockRowPtr[I]; b < end; b++) {
+          if (end < start || end > limit) return false;
+          for (int64_t b = start; b < end; b++) {
             const int64_t J = A.blockColIdx[b];
+            if (J < lo || J > hi) return false;
             const T* v = A.values + b * rc;
             for (int64_t ii = 0; ii < r; ii++) {
               const T* __restrict xr = X + (I * r + ii) * k;
@@ -298,7 +306,9 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
               }
             }
           }
+          start = end;
         }
+        return true;
       });
 }
 

@@ -73,8 +73,10 @@ Status validateCsrParallel(const CsrView<T>& A) {
 // within about nnz/2 + 64k elements of `width` values). Group 0 scatters straight into `out`
 // (cols x width, already scaled by beta); group g >= 1 into a zeroed private buffer covering only
 // the columns its rows touch; then every column adds the groups' buffers to `out` in group order.
-// Validates A first (out is untouched on error). scatter(rowBegin, rowEnd, base, lo) must add rows
-// [rowBegin, rowEnd)'s contributions to base[(j - lo) * width + c] for each entry (i, j).
+// Validates A first (out is untouched on error). scatter(rowBegin, rowEnd, base, lo, hi) must add
+// rows [rowBegin, rowEnd)'s contributions to base[(j - lo) * width + c] for each entry (i, j), and
+// return false, writing nothing outside base, at a row bound or a column outside what the check saw
+// (j outside [lo, hi]): arrays on a SharedArrayBuffer that another thread changed during the call.
 template <SimdLevel L, class T, class Prepare, class Scatter>
 Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare prepare, Scatter scatter) {
   Status s = checkRowPtrEnds(A);
@@ -124,17 +126,19 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
   Buf<T> priv;
   if (!priv.allocate(total)) return Status::noMemory("the transposed product's buffers");
   // Zero the private buffers and scatter, one task per group.
+  std::atomic<bool> changed{false};
   parallelFor(G, [&](int64_t g) {
     const int64_t rb = bounds[groupPart(g, G)], re = bounds[groupPart(g + 1, G)];
     if (g == 0) {
-      scatter(rb, re, out, int64_t{0});
+      if (!scatter(rb, re, out, int64_t{0}, A.cols - 1)) changed.store(true, std::memory_order_relaxed);
       return;
     }
     T* base = priv.data() + goff[g];
     const int64_t len = (ghi[g] - glo[g] + 1) * width;
     for (int64_t t = 0; t < len; t++) base[t] = 0;
-    scatter(rb, re, base, glo[g]);
+    if (!scatter(rb, re, base, glo[g], ghi[g])) changed.store(true, std::memory_order_relaxed);
   });
+  if (changed.load()) return Status::format("the matrix changed during the call (another thread wrote its row pointer or column indices)");
   if (G > 1) {
     const int64_t n = A.cols * width;
     const int64_t chunks = partsFor(n, int64_t{1} << 15);

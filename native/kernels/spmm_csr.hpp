@@ -108,7 +108,8 @@ int64_t spmmPrefetchAhead(int64_t k) {
 template <SimdLevel L, bool Prefetch, class T>
 bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
-  const int64_t nnz = A.nnz();
+  // nnz as checked, re-read: bounded by the arrays in case another thread changed rowPtr since.
+  const int64_t nnz = std::min({A.nnz(), A.colIdxLen, A.valuesLen});
   const uint32_t* cu = reinterpret_cast<const uint32_t*>(A.colIdx);
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
@@ -139,21 +140,30 @@ bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, do
   return true;
 }
 
-// Scatter rows [rowBegin, rowEnd) of A^T X into base[(j - lo) * k + c]. Needs a validated A.
+// Scatter rows [rowBegin, rowEnd) of A^T X into base[(j - lo) * k + c], under scatterTransposed's
+// contract (a row bound or column that changed since the check is caught before it is used).
 template <SimdLevel L, class T>
-void spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, T* base, int64_t lo, double alpha,
+bool spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, T* base, int64_t lo, int64_t hi, double alpha,
                         int64_t rowBegin, int64_t rowEnd) {
+  const int64_t limit = std::min(A.colIdxLen, A.valuesLen);
+  int64_t start = A.rowPtr[rowBegin];
+  if (start < 0) return false;
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const T* xr = X + i * k;
     const int64_t end = A.rowPtr[i + 1];
-    for (int64_t e = A.rowPtr[i]; e < end; e++) {
+    if (end < start || end > limit) return false;
+    for (int64_t e = start; e < end; e++) {
+      const int64_t j = A.colIdx[e];
+      if (j < lo || j > hi) return false;
       const Acc a = A.values[e];
-      T* yr = base + (static_cast<int64_t>(A.colIdx[e]) - lo) * k;
+      T* yr = base + (j - lo) * k;
       for (int64_t c = 0; c < k; c++) {
         yr[c] = static_cast<T>(static_cast<Acc>(yr[c]) + a * (alpha * static_cast<Acc>(xr[c])));
       }
     }
+    start = end;
   }
+  return true;
 }
 
 template <SimdLevel L, class T>
@@ -181,7 +191,9 @@ Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, doub
   }
   return scatterTransposed<L>(
       A, k, Y, [&] { scaleOutputParallel<L>(Y, A.cols * k, beta); },
-      [&](int64_t rb, int64_t re, T* base, int64_t lo) { spmmTransposedRows<L>(A, X, k, base, lo, alpha, rb, re); });
+      [&](int64_t rb, int64_t re, T* base, int64_t lo, int64_t hi) {
+        return spmmTransposedRows<L>(A, X, k, base, lo, hi, alpha, rb, re);
+      });
 }
 
 }  // namespace sparse

@@ -7,6 +7,7 @@
 // Transposed product: scatterTransposed (par_csr.hpp), deterministic for any thread count.
 #pragma once
 
+#include <algorithm>
 #include <type_traits>
 
 #include "csr_check.hpp"
@@ -117,7 +118,8 @@ inline bool rowDot(const int32_t* ci, const T* v, const T* x, int64_t cols, int6
 template <SimdLevel L, bool Prefetch, class T>
 bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, int64_t rowBegin,
               int64_t rowEnd) {
-  const int64_t nnz = A.nnz();
+  // nnz as checked, re-read: bounded by the arrays in case another thread changed rowPtr since.
+  const int64_t nnz = std::min({A.nnz(), A.colIdxLen, A.valuesLen});
   const int64_t prefetchEnd = nnz - kGatherAhead;
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
@@ -152,24 +154,36 @@ void scaleOutputParallel(T* y, int64_t n, double beta) {
   parallelFor(chunks, [&](int64_t c) { scaleOutput<L>(y, (n * c) / chunks, (n * (c + 1)) / chunks, beta); });
 }
 
-// Scatter rows [rowBegin, rowEnd) of A^T x into base[j - lo]. Needs a validated A. With Prefetch
-// (scattered columns: gather_prefetch.hpp), the target of the entry kGatherAhead further on is
-// prefetched for writing while that entry is still in these rows (so inside base's range).
+// Scatter rows [rowBegin, rowEnd) of A^T x into base[j - lo] (the scatter contract of
+// scatterTransposed: A was validated, and a row bound or column that changed since is caught
+// before it is used). With Prefetch (scattered columns: gather_prefetch.hpp), the target of the
+// entry kGatherAhead further on is prefetched for writing (its column clamped into [lo, hi]).
 template <SimdLevel L, bool Prefetch, class T>
-void spmvTransposedRows(const CsrView<T>& A, const T* x, T* base, int64_t lo, double alpha, int64_t rowBegin,
-                        int64_t rowEnd) {
-  const int64_t prefetchEnd = static_cast<int64_t>(A.rowPtr[rowEnd]) - kGatherAhead;
+bool spmvTransposedRows(const CsrView<T>& A, const T* x, T* base, int64_t lo, int64_t hi, double alpha,
+                        int64_t rowBegin, int64_t rowEnd) {
+  const int64_t limit = std::min(A.colIdxLen, A.valuesLen);
+  const int64_t prefetchEnd = std::min<int64_t>(A.rowPtr[rowEnd], limit) - kGatherAhead;
+  int64_t start = A.rowPtr[rowBegin];
+  if (start < 0) return false;
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const Acc xi = alpha * static_cast<Acc>(x[i]);
     const int64_t end = A.rowPtr[i + 1];
-    for (int64_t k = A.rowPtr[i]; k < end; k++) {
+    if (end < start || end > limit) return false;
+    for (int64_t k = start; k < end; k++) {
       if constexpr (Prefetch) {
-        if (k < prefetchEnd) prefetchWrite<L>(base + (A.colIdx[k + kGatherAhead] - lo));
+        if (k < prefetchEnd) {
+          const int64_t j = A.colIdx[k + kGatherAhead];
+          prefetchWrite<L>(base + ((j >= lo && j <= hi) ? j - lo : 0));
+        }
       }
-      T& yj = base[A.colIdx[k] - lo];
+      const int64_t j = A.colIdx[k];
+      if (j < lo || j > hi) return false;
+      T& yj = base[j - lo];
       yj = static_cast<T>(static_cast<Acc>(yj) + static_cast<Acc>(A.values[k]) * xi);
     }
+    start = end;
   }
+  return true;
 }
 
 template <SimdLevel L, class T>
@@ -198,12 +212,9 @@ Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bo
   const bool prefetch = gathersScattered<L>(A, sizeof(T));
   return scatterTransposed<L>(
       A, 1, y, [&] { scaleOutputParallel<L>(y, A.cols, beta); },
-      [&](int64_t rb, int64_t re, T* base, int64_t lo) {
-        if (prefetch) {
-          spmvTransposedRows<L, true>(A, x, base, lo, alpha, rb, re);
-        } else {
-          spmvTransposedRows<L, false>(A, x, base, lo, alpha, rb, re);
-        }
+      [&](int64_t rb, int64_t re, T* base, int64_t lo, int64_t hi) {
+        return prefetch ? spmvTransposedRows<L, true>(A, x, base, lo, hi, alpha, rb, re)
+                        : spmvTransposedRows<L, false>(A, x, base, lo, hi, alpha, rb, re);
       });
 }
 

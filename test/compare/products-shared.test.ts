@@ -1,0 +1,83 @@
+// The transposed products validate A and then scatter into y (or Y) by its column indices. Arrays
+// on a SharedArrayBuffer can change between the check and the scatter from another thread: the
+// call must then either return or raise a typed error, never write out of place (run under ASan to
+// see writes). The scatter re-checks every row bound and column as it uses it.
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nativeAvailable, setBackend } from '../../src/backend/select.js';
+import { CsrMatrix, DenseMatrix, FormatError, getThreads, setThreads } from '../../src/index.js';
+
+// Breaks a column or a row pointer for a moment (out of range, or past every array), then puts it
+// back, until told to stop: most calls see a valid matrix at their check, and some of those meet
+// the broken entry during their scatter.
+const mutator = `
+const { workerData, parentPort } = require('node:worker_threads');
+const colIdx = new Int32Array(workerData.colIdx);
+const rowPtr = new Int32Array(workerData.rowPtr);
+const stop = new Int32Array(workerData.stop);
+const { cols } = workerData;
+let s = 12345;
+let sink = 0;
+parentPort.postMessage('ready');
+while (Atomics.load(stop, 0) === 0) {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  const k = s % colIdx.length;
+  const i = 1 + ((s >>> 4) % (rowPtr.length - 2));
+  const oldCol = colIdx[k];
+  const oldPtr = rowPtr[i];
+  if (s & 1) colIdx[k] = (s & 2) ? cols + 3 : -5;
+  else rowPtr[i] = 0x7ffffff0;
+  for (let t = 0; t < 20000; t++) sink += t;
+  colIdx[k] = oldCol;
+  rowPtr[i] = oldPtr;
+  for (let t = 0; t < 200000; t++) sink += t;
+}
+`;
+
+describe.skipIf(!nativeAvailable())('transposed products under concurrent mutation', () => {
+  const initialThreads = nativeAvailable() ? getThreads() : 1;
+  afterAll(() => {
+    setThreads(initialThreads);
+    setBackend('auto');
+  });
+
+  it('return or raise FormatError while another thread rewrites the row pointer and the columns', async () => {
+    setBackend('native');
+    setThreads(2);
+    const rows = 20_000;
+    const cols = 30_000;
+    const perRow = 10;
+    const nnz = rows * perRow;
+    const rowPtr = new Int32Array(new SharedArrayBuffer(4 * (rows + 1)));
+    const colIdx = new Int32Array(new SharedArrayBuffer(4 * nnz));
+    for (let i = 0; i <= rows; i++) rowPtr[i] = i * perRow;
+    for (let k = 0; k < nnz; k++) colIdx[k] = (k * 7919) % cols;
+    const A = new CsrMatrix(rows, cols, rowPtr, colIdx, new Float64Array(nnz).fill(0.5), { validate: false });
+    const x = new Float64Array(rows).fill(1);
+    const X = new DenseMatrix(rows, 4, new Float64Array(rows * 4).fill(1));
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(mutator, { eval: true, workerData: { colIdx: colIdx.buffer, rowPtr: rowPtr.buffer, stop: stop.buffer, cols } });
+    await new Promise((resolve) => worker.once('message', resolve));
+    let returned = 0;
+    let refused = 0;
+    try {
+      const deadline = Date.now() + 400;
+      while (Date.now() < deadline) {
+        for (const op of [() => A.matvec(x, { transpose: true }), () => A.matmat(X, { transpose: true })]) {
+          try {
+            op();
+            returned++;
+          } catch (err) {
+            expect(err).toBeInstanceOf(FormatError);
+            refused++;
+          }
+        }
+      }
+    } finally {
+      Atomics.store(stop, 0, 1);
+      await worker.terminate();
+    }
+    expect(returned + refused).toBeGreaterThan(10);
+    expect(refused).toBeGreaterThan(0);
+  });
+});
