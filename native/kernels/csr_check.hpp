@@ -7,6 +7,12 @@
 
 namespace sparse {
 
+// What a kernel reports when a row bound or column it had checked is out of range when used:
+// arrays on a SharedArrayBuffer that another thread wrote during the call.
+inline Status changedDuringCall() {
+  return Status::format("the matrix changed during the call (another thread wrote its row pointer or column indices)");
+}
+
 inline Status badRowPtr(int64_t i) {
   return Status::format("rowPtr is not monotone or exceeds nnz at row " + num(i));
 }

@@ -138,7 +138,7 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
     for (int64_t t = 0; t < len; t++) base[t] = 0;
     if (!scatter(rb, re, base, glo[g], ghi[g])) changed.store(true, std::memory_order_relaxed);
   });
-  if (changed.load()) return Status::format("the matrix changed during the call (another thread wrote its row pointer or column indices)");
+  if (changed.load()) return changedDuringCall();
   if (G > 1) {
     const int64_t n = A.cols * width;
     const int64_t chunks = partsFor(n, int64_t{1} << 15);

@@ -2,8 +2,12 @@
 // start at +0 and add, as the JS twin does (so a lone -0 sums to +0). The binding checks out's length.
 // Row-wise results are per row (any split gives the same bits); colSums stays serial (exactly the
 // twin's order); the norm's sum of squares is summed per fixed chunk, chunks added in order.
+// After the check, row bounds and columns are re-checked where they are used: arrays on a
+// SharedArrayBuffer may be changed by another thread during the call (a FormatError then).
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -17,14 +21,21 @@ template <SimdLevel L, class T>
 Status rowSums(const CsrView<T>& A, T* out) {
   Status st = validateCsrParallel<L>(A);
   if (!st.ok()) return st;
+  const int64_t limit = std::min(A.colIdxLen, A.valuesLen);
+  std::atomic<bool> changed{false};
   forChunks<L>(A.rows, int64_t{1} << 13, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
+      const int64_t k0 = A.rowPtr[i], k1 = A.rowPtr[i + 1];
+      if (k0 < 0 || k1 < k0 || k1 > limit) {
+        changed.store(true, std::memory_order_relaxed);
+        return;
+      }
       Acc s = 0;
-      for (int64_t k = A.rowPtr[i]; k < A.rowPtr[i + 1]; k++) s += A.values[k];
+      for (int64_t k = k0; k < k1; k++) s += A.values[k];
       out[i] = static_cast<T>(s);
     }
   });
-  return Status::okay();
+  return changed.load() ? changedDuringCall() : Status::okay();
 }
 
 // Summed in a double buffer and copied once, so f32 output is rounded once per column.
@@ -35,8 +46,12 @@ Status colSums(const CsrView<T>& A, T* out) {
   Buf<Acc> sums;
   if (!sums.allocate(A.cols)) return Status::noMemory("the column sums");
   for (int64_t j = 0; j < A.cols; j++) sums[j] = 0;
-  const int64_t nnz = A.nnz();
-  for (int64_t k = 0; k < nnz; k++) sums[A.colIdx[k]] += A.values[k];
+  const int64_t nnz = std::min({A.nnz(), A.colIdxLen, A.valuesLen});
+  for (int64_t k = 0; k < nnz; k++) {
+    const int32_t j = A.colIdx[k];
+    if (outOfRange(j, A.cols)) return changedDuringCall();
+    sums[j] += A.values[k];
+  }
   for (int64_t j = 0; j < A.cols; j++) out[j] = static_cast<T>(sums[j]);
   return Status::okay();
 }
@@ -47,16 +62,23 @@ Status diagonal(const CsrView<T>& A, T* out) {
   Status st = validateCsrParallel<L>(A);
   if (!st.ok()) return st;
   const int64_t n = A.rows < A.cols ? A.rows : A.cols;
+  const int64_t limit = std::min(A.colIdxLen, A.valuesLen);
+  std::atomic<bool> changed{false};
   forChunks<L>(n, int64_t{1} << 13, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
+      const int64_t k0 = A.rowPtr[i], k1 = A.rowPtr[i + 1];
+      if (k0 < 0 || k1 < k0 || k1 > limit) {
+        changed.store(true, std::memory_order_relaxed);
+        return;
+      }
       Acc s = 0;
-      for (int64_t k = A.rowPtr[i]; k < A.rowPtr[i + 1]; k++) {
+      for (int64_t k = k0; k < k1; k++) {
         if (A.colIdx[k] == i) s += A.values[k];
       }
       out[i] = static_cast<T>(s);
     }
   });
-  return Status::okay();
+  return changed.load() ? changedDuringCall() : Status::okay();
 }
 
 // m * sqrt(sum (v/m)^2) with m = max |v|: no overflow or underflow; NaN wins, then Infinity.

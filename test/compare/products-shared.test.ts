@@ -1,7 +1,8 @@
-// The transposed products validate A and then scatter into y (or Y) by its column indices. Arrays
-// on a SharedArrayBuffer can change between the check and the scatter from another thread: the
-// call must then either return or raise a typed error, never write out of place (run under ASan to
-// see writes). The scatter re-checks every row bound and column as it uses it.
+// The transposed products and the reductions validate A and then scatter into y (or Y, or the
+// sums) by its row bounds and column indices. Arrays on a SharedArrayBuffer can change between the
+// check and that pass from another thread: the call must then either return or raise a typed
+// error, never read or write out of place (run under ASan to see it). The pass re-checks every row
+// bound and column as it uses it.
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
@@ -34,7 +35,7 @@ while (Atomics.load(stop, 0) === 0) {
 }
 `;
 
-describe.skipIf(!nativeAvailable())('transposed products under concurrent mutation', () => {
+describe.skipIf(!nativeAvailable())('transposed products and reductions under concurrent mutation', () => {
   const initialThreads = nativeAvailable() ? getThreads() : 1;
   afterAll(() => {
     setThreads(initialThreads);
@@ -63,7 +64,7 @@ describe.skipIf(!nativeAvailable())('transposed products under concurrent mutati
     try {
       const deadline = Date.now() + 400;
       while (Date.now() < deadline) {
-        for (const op of [() => A.matvec(x, { transpose: true }), () => A.matmat(X, { transpose: true })]) {
+        for (const op of [() => A.matvec(x, { transpose: true }), () => A.matmat(X, { transpose: true }), () => A.colSums(), () => A.rowSums(), () => A.diagonal()]) {
           try {
             op();
             returned++;
