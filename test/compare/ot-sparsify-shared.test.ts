@@ -1,12 +1,11 @@
 // The native sparsified Hessian reads P and a CSR cost's columns twice (count, then fill). Arrays on
 // a SharedArrayBuffer can change between the passes from another thread: the call must then either
 // return a Hessian or raise a typed error, never write out of place (run under ASan to see writes).
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import type { OtCost } from '../../src/backend/types.js';
-import { FormatError } from '../../src/index.js';
 import { hessianBuffers } from '../../src/ot/sns-hessian.js';
+import { underMutation } from '../helpers/mutation.js';
 
 const native = loadNativeBackend().backend;
 
@@ -46,28 +45,10 @@ describe.skipIf(!native?.otSparsify)('native sparsified Hessian under concurrent
     const C: OtCost = { kind: 'csr', rows: n, cols: m, rowPtr, colIdx, values: new Float64Array(nnz) };
     const r = new Float64Array(n).fill(1 / n);
     const c = new Float64Array(m).fill(1 / m);
-    const stop = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(mutator, { eval: true, workerData: { colIdx: colIdx.buffer, P: P.buffer, stop: stop.buffer, m } });
-    await new Promise((resolve) => worker.once('message', resolve));
-    let returned = 0;
-    let refused = 0;
-    try {
-      const buf = hessianBuffers(n, m, nnz * 2);
-      const deadline = Date.now() + 300;
-      while (Date.now() < deadline) {
-        try {
-          const count = native!.otSparsify!(C, P, r, c, 1e-3, buf);
-          expect(count).toBeGreaterThanOrEqual(n + m);
-          returned++;
-        } catch (err) {
-          expect(err).toBeInstanceOf(FormatError);
-          refused++;
-        }
-      }
-    } finally {
-      Atomics.store(stop, 0, 1);
-      await worker.terminate();
-    }
+    const buf = hessianBuffers(n, m, nnz * 2);
+    const { returned, refused } = await underMutation(mutator, { colIdx: colIdx.buffer, P: P.buffer, m }, 300, [
+      () => expect(native!.otSparsify!(C, P, r, c, 1e-3, buf)).toBeGreaterThanOrEqual(n + m),
+    ]);
     // Both outcomes occur: the mutation is real, and calls still complete between flips.
     expect(returned + refused).toBeGreaterThan(10);
     expect(refused).toBeGreaterThan(0);
