@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "errors.hpp"
@@ -66,7 +67,25 @@ Napi::TypedArray getValuesOf(const Napi::Value& value, const char* name, Dtype e
   return array;
 }
 
-CsrArg getCsr(const Napi::Value& value, const char* name) {
+bool onSharedMemory(const Napi::TypedArray& array) {
+  napi_env env = array.Env();
+  napi_value buffer = nullptr;
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, array, nullptr, nullptr, nullptr, &buffer, nullptr), false);
+  bool plain = false;
+  NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &plain), false);
+  return !plain;  // a typed array's buffer is an ArrayBuffer or a SharedArrayBuffer
+}
+
+Napi::Int32Array privateIndices(const Napi::Int32Array& array) {
+  if (!onSharedMemory(array)) return array;
+  const size_t n = array.ElementLength();
+  Napi::Int32Array copy = Napi::Int32Array::New(array.Env(), n);
+  // Another thread may be writing the source: whatever it holds now is what the kernel checks.
+  if (n > 0) std::memcpy(copy.Data(), array.Data(), n * sizeof(int32_t));
+  return copy;
+}
+
+CsrArg getCsr(const Napi::Value& value, const char* name, IndexUse use) {
   if (!value.IsObject()) throwTypeError(value.Env(), std::string(name) + " must be a CSR matrix object");
   Napi::Object obj = value.As<Napi::Object>();
   CsrArg a;
@@ -74,6 +93,10 @@ CsrArg getCsr(const Napi::Value& value, const char* name) {
   a.cols = getSize(obj.Get("cols"), dotted(name, "cols").c_str());
   a.rowPtr = getInt32Array(obj.Get("rowPtr"), dotted(name, "rowPtr").c_str());
   a.colIdx = getInt32Array(obj.Get("colIdx"), dotted(name, "colIdx").c_str());
+  if (use == IndexUse::Trusted) {
+    a.rowPtr = privateIndices(a.rowPtr);
+    a.colIdx = privateIndices(a.colIdx);
+  }
   a.values = getValues(obj.Get("values"), dotted(name, "values").c_str(), &a.dtype);
   return a;
 }

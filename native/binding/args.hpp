@@ -11,6 +11,15 @@ namespace sparse::binding {
 
 enum class Dtype { F64, F32 };
 
+// How a kernel uses an operand's row pointer and column indices. Arrays on a SharedArrayBuffer can
+// be written by another thread while the call runs, between a check and the use it guards:
+// - Trusted: the kernel validates the structure once and then indexes with it (transpose, SpGEMM,
+//   add, scaling, conversions). Shared arrays are replaced by private copies first, so the check
+//   holds for the whole call.
+// - Rechecked: the kernel checks every row bound and column where it uses it (SpMV, SpMM, the
+//   reductions, the BSR products, the OT sparsifier): the live arrays, no copy.
+enum class IndexUse { Trusted, Rechecked };
+
 // A CSR operand: a CsrMatrix instance or a plain object with the same fields. The handles keep
 // the arrays alive while the kernel runs.
 struct CsrArg {
@@ -36,7 +45,12 @@ struct CsrArg {
   }
 };
 
-CsrArg getCsr(const Napi::Value& value, const char* name);
+CsrArg getCsr(const Napi::Value& value, const char* name, IndexUse use = IndexUse::Trusted);
+
+// True when the array is a view on a SharedArrayBuffer.
+bool onSharedMemory(const Napi::TypedArray& array);
+// The array itself, or a private copy of it when it lies on a SharedArrayBuffer (IndexUse::Trusted).
+Napi::Int32Array privateIndices(const Napi::Int32Array& array);
 
 // A size (rows, cols, k): a non-negative integer; above the int32 index limit is ERR_SPARSE_TOO_LARGE.
 int64_t getSize(const Napi::Value& value, const char* name);

@@ -57,7 +57,7 @@ class SpmmWorker final : public SparseWorker {
 // spmvAsync(A, x, y, alpha, beta, transpose) -> { promise<undefined>, cancel }
 Napi::Value SpmvAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
   const Napi::TypedArray x = getValuesOf(info[1], "x", A.dtype);
   const Napi::TypedArray y = getValuesOf(info[2], "y", A.dtype);
   const double alpha = getNumber(info[3], "alpha");
@@ -74,7 +74,7 @@ Napi::Value SpmvAsync(const Napi::CallbackInfo& info) {
 // spmmAsync(A, X, k, Y, alpha, beta, transpose) -> { promise<undefined>, cancel }
 Napi::Value SpmmAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
   const Napi::TypedArray X = getValuesOf(info[1], "X", A.dtype);
   const int64_t k = getSize(info[2], "k");
   const Napi::TypedArray Y = getValuesOf(info[3], "Y", A.dtype);

@@ -32,6 +32,23 @@ struct NativeParts {
   }
 };
 
+// The main thread runs on while the worker computes and may write an operand's arrays, shared or
+// not; the kernels here check the structure once and then index with it. So they work on private
+// copies of the row pointer and column indices, taken in the worker (the copy is what gets checked).
+template <class T>
+struct PrivateStructure {
+  std::vector<int32_t> rowPtr;
+  std::vector<int32_t> colIdx;
+
+  CsrView<T> of(CsrView<T> v) {
+    rowPtr.assign(v.rowPtr, v.rowPtr + v.rowPtrLen);
+    colIdx.assign(v.colIdx, v.colIdx + v.colIdxLen);
+    v.rowPtr = rowPtr.data();
+    v.colIdx = colIdx.data();
+    return v;
+  }
+};
+
 template <class T>
 class SpgemmWorker final : public SparseWorker {
  public:
@@ -44,15 +61,18 @@ class SpgemmWorker final : public SparseWorker {
  private:
   Status run() override {
     // The symbolic phase validates A and B (the sync binding's order and messages).
+    PrivateStructure<T> ownA, ownB;
+    const CsrView<T> a = ownA.of(a_);
+    const CsrView<T> b = ownB.of(b_);
     const SpgemmFns<T> fns = table().spgemm(T{});
     SpgemmPlan plan;
-    out_.rowPtr.resize(static_cast<size_t>(a_.rows) + 1);
-    Status s = fns.symbolic(a_, b_, out_.rowPtr.data(), plan);
+    out_.rowPtr.resize(static_cast<size_t>(a.rows) + 1);
+    Status s = fns.symbolic(a, b, out_.rowPtr.data(), plan);
     if (!s.ok() || cancelRequested()) return s;
     const size_t nnz = static_cast<size_t>(plan.nnz);
     out_.colIdx.resize(nnz);
     out_.values.resize(nnz);
-    return fns.numeric(a_, b_, plan, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+    return fns.numeric(a, b, plan, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
   }
 
   Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
@@ -73,13 +93,15 @@ class TransposeWorker final : public SparseWorker {
  private:
   Status run() override {
     // As transpose.cpp: nnz() is trusted only after checkRowPtrEnds; the kernel validates the rest.
-    Status s = checkRowPtrEnds(a_);
+    PrivateStructure<T> own;
+    const CsrView<T> a = own.of(a_);
+    Status s = checkRowPtrEnds(a);
     if (!s.ok()) return s;
-    const size_t nnz = static_cast<size_t>(a_.nnz());
-    out_.rowPtr.resize(static_cast<size_t>(a_.cols) + 1);
+    const size_t nnz = static_cast<size_t>(a.nnz());
+    out_.rowPtr.resize(static_cast<size_t>(a.cols) + 1);
     out_.colIdx.resize(nnz);
     out_.values.resize(nnz);
-    return table().csr(T{}).transpose(a_, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+    return table().csr(T{}).transpose(a, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
   }
 
   Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
@@ -93,8 +115,9 @@ class TransposeWorker final : public SparseWorker {
 // dtype (the TS layer widens a mixed pair to f64 first, as the sync multiply does).
 Napi::Value SpgemmAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
-  const CsrArg B = getCsr(info[1], "B");
+  // No copy here: the worker copies the structure (PrivateStructure), off the main thread.
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
+  const CsrArg B = getCsr(info[1], "B", IndexUse::Rechecked);
   if (A.cols != B.rows) {
     throwShape(env, "spgemm: A is " + num(A.rows) + "x" + num(A.cols) + " and B is " + num(B.rows) + "x" +
                         num(B.cols) + "; A.cols must equal B.rows");
@@ -109,7 +132,7 @@ Napi::Value SpgemmAsync(const Napi::CallbackInfo& info) {
 // transposeAsync(A) -> { promise<{ rowPtr, colIdx, values }>, cancel }
 Napi::Value TransposeAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);  // copied in the worker
   return withDtype(A.dtype, [&](auto zero) {
     using T = decltype(zero);
     return SparseWorker::start(std::make_unique<TransposeWorker<T>>(env, A));

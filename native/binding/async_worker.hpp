@@ -129,7 +129,9 @@ class SparseWorker : public Napi::AsyncWorker {
   bool anyDetached() const {
     for (const Napi::ObjectReference& ref : refs_) {
       Napi::Value v = ref.Value();
-      if (v.IsTypedArray() && v.As<Napi::TypedArray>().ArrayBuffer().IsDetached()) return true;
+      // A SharedArrayBuffer cannot be detached; only plain buffers are asked.
+      if (!v.IsTypedArray() || onSharedMemory(v.As<Napi::TypedArray>())) continue;
+      if (v.As<Napi::TypedArray>().ArrayBuffer().IsDetached()) return true;
     }
     return false;
   }

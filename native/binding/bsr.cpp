@@ -57,7 +57,7 @@ struct BsrArg {
 };
 
 // A BsrMatrix or a plain object { rows, cols, blockSize: [r, c], blockRowPtr, blockColIdx, values }.
-BsrArg getBsr(const Napi::Value& value, const char* name) {
+BsrArg getBsr(const Napi::Value& value, const char* name, IndexUse use) {
   Napi::Env env = value.Env();
   if (!value.IsObject()) throwTypeError(env, std::string(name) + " must be a BSR matrix object");
   Napi::Object obj = value.As<Napi::Object>();
@@ -75,6 +75,10 @@ BsrArg getBsr(const Napi::Value& value, const char* name) {
   a.c = static_cast<int64_t>(cv.As<Napi::Number>().DoubleValue());
   a.blockRowPtr = getInt32Array(obj.Get("blockRowPtr"), (n + ".blockRowPtr").c_str());
   a.blockColIdx = getInt32Array(obj.Get("blockColIdx"), (n + ".blockColIdx").c_str());
+  if (use == IndexUse::Trusted) {
+    a.blockRowPtr = privateIndices(a.blockRowPtr);
+    a.blockColIdx = privateIndices(a.blockColIdx);
+  }
   a.values = getValues(obj.Get("values"), (n + ".values").c_str(), &a.dtype);
   return a;
 }
@@ -109,7 +113,7 @@ Napi::Value CsrToBsr(const Napi::CallbackInfo& info) {
 // bsrToCsr(B, keepZeros) -> { rowPtr, colIdx, values }
 Napi::Value BsrToCsr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const BsrArg B = getBsr(info[0], "B");
+  const BsrArg B = getBsr(info[0], "B", IndexUse::Trusted);
   const bool keepZeros = info[1].ToBoolean();
   Napi::Int32Array rowPtr = newInt32Array(env, B.rows + 1);
   Napi::Int32Array colIdx;
@@ -129,7 +133,7 @@ Napi::Value BsrToCsr(const Napi::CallbackInfo& info) {
 
 // bsrSpmv(B, x, y, alpha, beta, transpose): y = alpha * op(B) x + beta * y, in place.
 Napi::Value BsrSpmv(const Napi::CallbackInfo& info) {
-  const BsrArg B = getBsr(info[0], "B");
+  const BsrArg B = getBsr(info[0], "B", IndexUse::Rechecked);
   const Napi::TypedArray x = getValuesOf(info[1], "x", B.dtype);
   const Napi::TypedArray y = getValuesOf(info[2], "y", B.dtype);
   const double alpha = getNumber(info[3], "alpha");
@@ -146,7 +150,7 @@ Napi::Value BsrSpmv(const Napi::CallbackInfo& info) {
 
 // bsrSpmm(B, X, k, Y, alpha, beta, transpose): Y = alpha * op(B) X + beta * Y, row-major, in place.
 Napi::Value BsrSpmm(const Napi::CallbackInfo& info) {
-  const BsrArg B = getBsr(info[0], "B");
+  const BsrArg B = getBsr(info[0], "B", IndexUse::Rechecked);
   const Napi::TypedArray X = getValuesOf(info[1], "X", B.dtype);
   const int64_t k = getSize(info[2], "k");
   const Napi::TypedArray Y = getValuesOf(info[3], "Y", B.dtype);

@@ -13,8 +13,9 @@ Napi::Value CooToCsr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int64_t rows = getSize(info[0], "rows");
   const int64_t cols = getSize(info[1], "cols");
-  const Napi::Int32Array ri = getInt32Array(info[2], "rowIdx");
-  const Napi::Int32Array ci = getInt32Array(info[3], "colIdx");
+  // Private copies when shared: the symbolic phase checks the coordinates, the numeric one trusts them.
+  const Napi::Int32Array ri = privateIndices(getInt32Array(info[2], "rowIdx"));
+  const Napi::Int32Array ci = privateIndices(getInt32Array(info[3], "colIdx"));
   Dtype dtype;
   const Napi::TypedArray vals = getValues(info[4], "values", &dtype);
   return withDtype(dtype, [&](auto zero) {

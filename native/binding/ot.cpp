@@ -526,7 +526,7 @@ Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
 Napi::Value OtSparsifyCsr(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "otSparsify";
-  const CsrArg C = getCsr(info[0], "C");
+  const CsrArg C = getCsr(info[0], "C", IndexUse::Rechecked);
   check(env, withDtype(C.dtype, [&](auto t) { return checkRowPtrEnds(C.view<decltype(t)>()); }));
   if (C.rows + C.cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
   const int64_t nnz = C.rowPtr[static_cast<size_t>(C.rows)];
@@ -542,8 +542,8 @@ Napi::Value OtPcg(const Napi::CallbackInfo& info) {
   const char* fn = "otPcg";
   const int64_t N = getSize(info[0], "N");
   if (N > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": N too large");
-  const Napi::Int32Array rowPtr = getInt32Array(info[1], "rowPtr");
-  const Napi::Int32Array colIdx = getInt32Array(info[2], "colIdx");
+  const Napi::Int32Array rowPtr = privateIndices(getInt32Array(info[1], "rowPtr"));
+  const Napi::Int32Array colIdx = privateIndices(getInt32Array(info[2], "colIdx"));
   const Napi::Float64Array values = getF64(info, 3, "values");
   const Napi::Float64Array diag = getF64(info, 4, "diag");
   const Napi::Float64Array rhs = getF64(info, 5, "rhs");

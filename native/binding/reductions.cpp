@@ -13,7 +13,7 @@ enum class Reduction { RowSums, ColSums, Diagonal };
 template <Reduction R>
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
   const Napi::TypedArray out = getValuesOf(info[1], "out", A.dtype);
   const char* fn = R == Reduction::RowSums ? "rowSums" : R == Reduction::ColSums ? "colSums" : "diagonal";
   const int64_t length = R == Reduction::RowSums   ? A.rows

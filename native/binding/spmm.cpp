@@ -10,7 +10,7 @@ namespace {
 // spmm(A, X, k, Y, alpha, beta, transpose): Y = alpha * op(A) X + beta * Y, X and Y row-major
 // with k columns, in place.
 Napi::Value Spmm(const Napi::CallbackInfo& info) {
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
   const Napi::TypedArray X = getValuesOf(info[1], "X", A.dtype);
   const int64_t k = getSize(info[2], "k");
   const Napi::TypedArray Y = getValuesOf(info[3], "Y", A.dtype);

@@ -9,7 +9,7 @@ namespace {
 
 // spmv(A, x, y, alpha, beta, transpose): y = alpha * op(A) x + beta * y, in place.
 Napi::Value Spmv(const Napi::CallbackInfo& info) {
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);
   const Napi::TypedArray x = getValuesOf(info[1], "x", A.dtype);
   const Napi::TypedArray y = getValuesOf(info[2], "y", A.dtype);
   const double alpha = getNumber(info[3], "alpha");

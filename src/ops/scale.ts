@@ -1,33 +1,44 @@
 import { activeBackend } from '../backend/select.js';
+import type { CsrArrays } from '../backend/types.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { allocValues } from '../types.js';
 import { checkNumber, toVector } from '../util/check.js';
 import { checkCsr } from './common.js';
 import { csrFromParts } from './result.js';
 
+// The result's pattern is a copy of A's, taken before the kernel runs on it: arrays on a
+// SharedArrayBuffer that another thread writes then give a result whose values and pattern match
+// (or a FormatError from the kernel's check), never a pattern copied after the check.
+function patternCopy(A: CsrMatrix): CsrArrays {
+  return { rows: A.rows, cols: A.cols, rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values: A.values };
+}
+
 /** s * A (same pattern, new arrays). */
 export function scale(A: CsrMatrix, s: number): CsrMatrix {
   checkCsr(A, 'A');
   checkNumber(s, 's');
-  const values = allocValues(A.dtype, A.nnz);
-  activeBackend().scale(A, s, values);
-  return csrFromParts(A.rows, A.cols, { rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values });
+  const P = patternCopy(A);
+  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  activeBackend().scale(P, s, values);
+  return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
 
 /** diag(d) * A. */
 export function scaleRows(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.rows, 'd');
-  const values = allocValues(A.dtype, A.nnz);
-  activeBackend().scaleRows(A, dv, values);
-  return csrFromParts(A.rows, A.cols, { rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values });
+  const P = patternCopy(A);
+  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  activeBackend().scaleRows(P, dv, values);
+  return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
 
 /** A * diag(d). */
 export function scaleCols(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.cols, 'd');
-  const values = allocValues(A.dtype, A.nnz);
-  activeBackend().scaleCols(A, dv, values);
-  return csrFromParts(A.rows, A.cols, { rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values });
+  const P = patternCopy(A);
+  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  activeBackend().scaleCols(P, dv, values);
+  return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }

@@ -6,34 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CsrMatrix, DenseMatrix, getThreads, setThreads } from '../../src/index.js';
-import { underMutation } from '../helpers/mutation.js';
-
-// Breaks a column or a row pointer for a moment (out of range, or past every array), then puts it
-// back, until told to stop: most calls see a valid matrix at their check, and some of those meet
-// the broken entry during their scatter.
-const mutator = `
-const { workerData, parentPort } = require('node:worker_threads');
-const colIdx = new Int32Array(workerData.colIdx);
-const rowPtr = new Int32Array(workerData.rowPtr);
-const stop = new Int32Array(workerData.stop);
-const { cols } = workerData;
-let s = 12345;
-let sink = 0;
-parentPort.postMessage('ready');
-while (Atomics.load(stop, 0) === 0) {
-  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-  const k = s % colIdx.length;
-  const i = 1 + ((s >>> 4) % (rowPtr.length - 2));
-  const oldCol = colIdx[k];
-  const oldPtr = rowPtr[i];
-  if (s & 1) colIdx[k] = (s & 2) ? cols + 3 : -5;
-  else rowPtr[i] = 0x7ffffff0;
-  for (let t = 0; t < 20000; t++) sink += t;
-  colIdx[k] = oldCol;
-  rowPtr[i] = oldPtr;
-  for (let t = 0; t < 200000; t++) sink += t;
-}
-`;
+import { breakAndRestore, underMutation } from '../helpers/mutation.js';
 
 describe.skipIf(!nativeAvailable())('transposed products and reductions under concurrent mutation', () => {
   const initialThreads = nativeAvailable() ? getThreads() : 1;
@@ -56,7 +29,7 @@ describe.skipIf(!nativeAvailable())('transposed products and reductions under co
     const A = new CsrMatrix(rows, cols, rowPtr, colIdx, new Float64Array(nnz).fill(0.5), { validate: false });
     const x = new Float64Array(rows).fill(1);
     const X = new DenseMatrix(rows, 4, new Float64Array(rows * 4).fill(1));
-    const { returned, refused } = await underMutation(mutator, { colIdx: colIdx.buffer, rowPtr: rowPtr.buffer, cols }, 400, [
+    const { returned, refused } = await underMutation(breakAndRestore, { colIdx: colIdx.buffer, rowPtr: rowPtr.buffer, cols }, 400, [
       () => A.matvec(x, { transpose: true }),
       () => A.matmat(X, { transpose: true }),
       () => A.colSums(),
