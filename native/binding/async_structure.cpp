@@ -83,32 +83,50 @@ class SpgemmWorker final : public SparseWorker {
   NativeParts<T> out_;
 };
 
+// The result's size is known from A's row pointer, so the worker writes straight into typed arrays
+// allocated here (as the sync binding does), with no native buffers to copy in OnOK.
 template <class T>
 class TransposeWorker final : public SparseWorker {
  public:
-  TransposeWorker(Napi::Env env, const CsrArg& A) : SparseWorker(env), a_(A.view<T>()), dtype_(A.dtype) {
+  TransposeWorker(Napi::Env env, const CsrArg& A, int64_t nnz) : SparseWorker(env), a_(A.view<T>()), nnz_(nnz) {
     keepCsr(A);
+    Napi::Int32Array rowPtr = newInt32Array(env, A.cols + 1);
+    Napi::Int32Array colIdx = newInt32Array(env, nnz);
+    const Napi::TypedArray values = newValues(env, A.dtype, nnz);
+    out_.rowPtr = rowPtr.Data();
+    out_.colIdx = colIdx.Data();
+    out_.values = dataOf<T>(values);
+    rowPtr_ = Napi::Persistent(rowPtr);
+    colIdx_ = Napi::Persistent(colIdx);
+    values_ = Napi::Persistent(values);
   }
 
  private:
   Status run() override {
-    // As transpose.cpp: nnz() is trusted only after checkRowPtrEnds; the kernel validates the rest.
     PrivateStructure<T> own;
     const CsrView<T> a = own.of(a_);
+    // The ends were checked on the live array to size the result; the copy must agree.
     Status s = checkRowPtrEnds(a);
     if (!s.ok()) return s;
-    const size_t nnz = static_cast<size_t>(a.nnz());
-    out_.rowPtr.resize(static_cast<size_t>(a.cols) + 1);
-    out_.colIdx.resize(nnz);
-    out_.values.resize(nnz);
-    return table().csr(T{}).transpose(a, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+    if (a.nnz() != nnz_) return changedDuringCall();
+    return table().csr(T{}).transpose(a, out_.rowPtr, out_.colIdx, out_.values);
   }
 
-  Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
+  Napi::Value result(Napi::Env env) override {
+    return makeParts(env, rowPtr_.Value(), colIdx_.Value(), values_.Value());
+  }
 
+  struct Out {
+    int32_t* rowPtr = nullptr;
+    int32_t* colIdx = nullptr;
+    T* values = nullptr;
+  };
   const CsrView<T> a_;
-  const Dtype dtype_;
-  NativeParts<T> out_;
+  const int64_t nnz_;
+  Out out_;  // the worker writes through these; the references below keep the arrays alive
+  Napi::Reference<Napi::Int32Array> rowPtr_;
+  Napi::Reference<Napi::Int32Array> colIdx_;
+  Napi::Reference<Napi::TypedArray> values_;
 };
 
 // spgemmAsync(A, B) -> { promise<{ rowPtr, colIdx, values }>, cancel }. A and B must share a
@@ -135,7 +153,10 @@ Napi::Value TransposeAsync(const Napi::CallbackInfo& info) {
   const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);  // copied in the worker
   return withDtype(A.dtype, [&](auto zero) {
     using T = decltype(zero);
-    return SparseWorker::start(std::make_unique<TransposeWorker<T>>(env, A));
+    check(env, checkRowPtrEnds(A.view<T>()));  // as transpose.cpp: sizes the result
+    const int64_t nnz = A.rowPtr[static_cast<size_t>(A.rows)];  // read again: shared arrays may have moved
+    if (nnz < 0 || nnz > static_cast<int64_t>(A.colIdx.ElementLength())) check(env, changedDuringCall());
+    return SparseWorker::start(std::make_unique<TransposeWorker<T>>(env, A, nnz));
   });
 }
 
