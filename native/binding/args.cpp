@@ -79,7 +79,7 @@ bool onSharedMemory(const Napi::TypedArray& array) {
 Napi::Int32Array privateIndices(const Napi::Int32Array& array) {
   if (!onSharedMemory(array)) return array;
   const size_t n = array.ElementLength();
-  Napi::Int32Array copy = Napi::Int32Array::New(array.Env(), n);
+  Napi::Int32Array copy = newInt32Array(array.Env(), static_cast<int64_t>(n));
   // Another thread may be writing the source: whatever it holds now is what the kernel checks.
   if (n > 0) std::memcpy(copy.Data(), array.Data(), n * sizeof(int32_t));
   return copy;

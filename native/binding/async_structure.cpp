@@ -1,7 +1,10 @@
-// spgemmAsync / transposeAsync: products whose result size is known only when the kernel ends.
-// Execute() validates and runs both phases into native buffers; OnOK copies them once into V8
-// typed arrays (see async_worker.hpp). Errors match spgemm.cpp / transpose.cpp.
-#include <cstring>
+// spgemmAsync / transposeAsync: products that build a new structure. Each writes straight into V8
+// typed arrays: transpose's size is known from A's row pointer; SpGEMM computes C in a first stage
+// and copies it into arrays of the size it found in a second (async_worker.hpp). Errors match
+// spgemm.cpp / transpose.cpp.
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "args.hpp"
 #include "async_worker.hpp"
@@ -10,27 +13,6 @@
 namespace sparse::binding {
 
 namespace {
-
-// A CSR result held in native memory until OnOK.
-template <class T>
-struct NativeParts {
-  std::vector<int32_t> rowPtr;
-  std::vector<int32_t> colIdx;
-  std::vector<T> values;
-
-  Napi::Object toJs(Napi::Env env, Dtype dtype) {
-    Napi::Int32Array rp = newInt32Array(env, static_cast<int64_t>(rowPtr.size()));
-    if (!rowPtr.empty()) std::memcpy(rp.Data(), rowPtr.data(), rowPtr.size() * sizeof(int32_t));
-    std::vector<int32_t>().swap(rowPtr);
-    Napi::Int32Array ci = newInt32Array(env, static_cast<int64_t>(colIdx.size()));
-    if (!colIdx.empty()) std::memcpy(ci.Data(), colIdx.data(), colIdx.size() * sizeof(int32_t));
-    std::vector<int32_t>().swap(colIdx);
-    Napi::TypedArray v = newValues(env, dtype, static_cast<int64_t>(values.size()));
-    if (!values.empty()) std::memcpy(dataOf<T>(v), values.data(), values.size() * sizeof(T));
-    std::vector<T>().swap(values);
-    return makeParts(env, rp, ci, v);
-  }
-};
 
 // The main thread runs on while the worker computes and may write an operand's arrays, shared or
 // not; the kernels here check the structure once and then index with it. So they work on private
@@ -49,6 +31,42 @@ struct PrivateStructure {
   }
 };
 
+// Stage two of spgemmAsync: copies C's columns and values out of the plan into arrays of plan.nnz
+// entries, allocated by stage one's OnOK.
+template <class T>
+class SpgemmCopyWorker final : public SparseWorker {
+ public:
+  SpgemmCopyWorker(SparseWorker& previous, Napi::Env env, SpgemmPlan plan, Napi::Int32Array rowPtr, Dtype dtype)
+      : SparseWorker(previous), plan_(std::move(plan)) {
+    Napi::Int32Array colIdx = newInt32Array(env, plan_.nnz);
+    Napi::TypedArray values = newValues(env, dtype, plan_.nnz);
+    colIdxOut_ = colIdx.Data();
+    valuesOut_ = dataOf<T>(values);
+    rowPtr_ = Napi::Persistent(rowPtr);
+    colIdx_ = Napi::Persistent(colIdx);
+    values_ = Napi::Persistent(values);
+  }
+
+ private:
+  Status run() override {
+    // numeric reads only the plan (A and B are not needed again).
+    return table().spgemm(T{}).numeric(CsrView<T>{}, CsrView<T>{}, plan_, nullptr, colIdxOut_, valuesOut_);
+  }
+
+  Napi::Value result(Napi::Env env) override {
+    return makeParts(env, rowPtr_.Value(), colIdx_.Value(), values_.Value());
+  }
+
+  SpgemmPlan plan_;
+  int32_t* colIdxOut_ = nullptr;
+  T* valuesOut_ = nullptr;
+  Napi::Reference<Napi::Int32Array> rowPtr_;
+  Napi::Reference<Napi::Int32Array> colIdx_;
+  Napi::Reference<Napi::TypedArray> values_;
+};
+
+// Stage one of spgemmAsync: validates A and B and computes C into the plan (the symbolic phase
+// does all the arithmetic), writing C's row pointer.
 template <class T>
 class SpgemmWorker final : public SparseWorker {
  public:
@@ -56,31 +74,29 @@ class SpgemmWorker final : public SparseWorker {
       : SparseWorker(env), a_(A.view<T>()), b_(B.view<T>()), dtype_(A.dtype) {
     keepCsr(A);
     keepCsr(B);
+    Napi::Int32Array rowPtr = newInt32Array(env, A.rows + 1);
+    rowPtrOut_ = rowPtr.Data();
+    rowPtr_ = Napi::Persistent(rowPtr);
   }
 
  private:
   Status run() override {
-    // The symbolic phase validates A and B (the sync binding's order and messages).
+    // The symbolic phase validates A and B (the sync binding's order and messages), on private
+    // copies of their structures (PrivateStructure); C is computed whole into the plan.
     PrivateStructure<T> ownA, ownB;
-    const CsrView<T> a = ownA.of(a_);
-    const CsrView<T> b = ownB.of(b_);
-    const SpgemmFns<T> fns = table().spgemm(T{});
-    SpgemmPlan plan;
-    out_.rowPtr.resize(static_cast<size_t>(a.rows) + 1);
-    Status s = fns.symbolic(a, b, out_.rowPtr.data(), plan);
-    if (!s.ok() || cancelRequested()) return s;
-    const size_t nnz = static_cast<size_t>(plan.nnz);
-    out_.colIdx.resize(nnz);
-    out_.values.resize(nnz);
-    return fns.numeric(a, b, plan, out_.rowPtr.data(), out_.colIdx.data(), out_.values.data());
+    return table().spgemm(T{}).symbolic(ownA.of(a_), ownB.of(b_), rowPtrOut_, plan_);
   }
 
-  Napi::Value result(Napi::Env env) override { return out_.toJs(env, dtype_); }
+  std::unique_ptr<SparseWorker> next(Napi::Env env) override {
+    return std::make_unique<SpgemmCopyWorker<T>>(*this, env, std::move(plan_), rowPtr_.Value(), dtype_);
+  }
 
   const CsrView<T> a_;
   const CsrView<T> b_;
   const Dtype dtype_;
-  NativeParts<T> out_;
+  SpgemmPlan plan_;
+  int32_t* rowPtrOut_ = nullptr;
+  Napi::Reference<Napi::Int32Array> rowPtr_;
 };
 
 // The result's size is known from A's row pointer, so the worker writes straight into typed arrays

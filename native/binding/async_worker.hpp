@@ -7,9 +7,9 @@
 //   destroyed (after OnOK/OnError, on the main thread), so arrays the caller drops are not
 //   collected mid-computation. Execute() sees only raw pointers and lengths taken on the main
 //   thread, and the kernel table captured there; it never touches a Napi value.
-// - Results whose size is known only at the end (SpGEMM, transpose) are computed into native
-//   buffers and copied once into V8 typed arrays in OnOK (no external ArrayBuffers: Electron's
-//   memory cage forbids them).
+// - Results go straight into V8 typed arrays (no external ArrayBuffers: Electron's memory cage
+//   forbids them). Where the size is known only after a first stage (SpGEMM's nnz), that stage's
+//   OnOK allocates the arrays and queues a follow-up stage (next()) that settles the same promise.
 // - cancel() sets an atomic flag; Execute runs the kernel inside a CancelScope on it, so every
 //   parallelFor stops handing out tasks, and the promise rejects with code ABORT_ERR. The flag is
 //   shared (shared_ptr) between the worker and the cancel function, so calling cancel() after the
@@ -65,6 +65,12 @@ class SparseWorker : public Napi::AsyncWorker {
         deferred_(Napi::Promise::Deferred::New(env)),
         cancel_(std::make_shared<std::atomic<bool>>(false)),
         table_(&kernels(env)) {}
+  // A follow-up stage of `previous` (see next()): the same promise, cancel flag and kernel table.
+  explicit SparseWorker(SparseWorker& previous)
+      : Napi::AsyncWorker(previous.Env(), "sparse-linalg"),
+        deferred_(previous.deferred_),
+        cancel_(previous.cancel_),
+        table_(previous.table_) {}
 
   // Keeps a typed array (or any object) alive until the worker is destroyed.
   void keep(const Napi::Value& value) { refs_.push_back(Napi::Persistent(value.As<Napi::Object>())); }
@@ -82,6 +88,9 @@ class SparseWorker : public Napi::AsyncWorker {
   // On the main thread after a successful run: the value the promise resolves to (may throw a
   // Napi::Error, e.g. out of memory, which rejects the promise).
   virtual Napi::Value result(Napi::Env env) { return env.Undefined(); }
+  // On the main thread after a successful run: a stage to queue in place of resolving (null: resolve
+  // with result()). It may allocate (a Napi::Error rejects the promise).
+  virtual std::unique_ptr<SparseWorker> next(Napi::Env) { return nullptr; }
 
  private:
   void Execute() override {
@@ -107,6 +116,9 @@ class SparseWorker : public Napi::AsyncWorker {
         deferred_.Reject(Napi::TypeError::New(env, "an input or output array was detached (transferred) while the "
                                                    "operation was pending")
                              .Value());
+      } else if (std::unique_ptr<SparseWorker> stage = next(env)) {
+        stage->Queue();
+        stage.release();  // deletes itself after its OnOK, as this one does
       } else {
         deferred_.Resolve(result(env));
       }
