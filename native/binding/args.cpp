@@ -8,6 +8,7 @@
 #include <string>
 
 #include "errors.hpp"
+#include "parallel.hpp"
 #include "status.hpp"
 
 namespace sparse::binding {
@@ -67,6 +68,15 @@ Napi::TypedArray getValuesOf(const Napi::Value& value, const char* name, Dtype e
   return array;
 }
 
+void copyInParallel(void* dst, const void* src, size_t bytes) {
+  const int64_t chunks = partsFor(static_cast<int64_t>(bytes), int64_t{1} << 20);
+  parallelFor(chunks, [&](int64_t c) {
+    const size_t b = bytes * static_cast<size_t>(c) / static_cast<size_t>(chunks);
+    const size_t e = bytes * static_cast<size_t>(c + 1) / static_cast<size_t>(chunks);
+    std::memcpy(static_cast<char*>(dst) + b, static_cast<const char*>(src) + b, e - b);
+  });
+}
+
 bool onSharedMemory(const Napi::TypedArray& array) {
   napi_env env = array.Env();
   napi_value buffer = nullptr;
@@ -81,7 +91,7 @@ Napi::Int32Array privateIndices(const Napi::Int32Array& array) {
   const size_t n = array.ElementLength();
   Napi::Int32Array copy = newInt32Array(array.Env(), static_cast<int64_t>(n));
   // Another thread may be writing the source: whatever it holds now is what the kernel checks.
-  if (n > 0) std::memcpy(copy.Data(), array.Data(), n * sizeof(int32_t));
+  copyInParallel(copy.Data(), array.Data(), n * sizeof(int32_t));
   return copy;
 }
 

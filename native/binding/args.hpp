@@ -47,6 +47,9 @@ struct CsrArg {
 
 CsrArg getCsr(const Napi::Value& value, const char* name, IndexUse use = IndexUse::Trusted);
 
+// memcpy cut into chunks run on the thread pool (a fresh destination's page faults are shared too).
+void copyInParallel(void* dst, const void* src, size_t bytes);
+
 // True when the array is a view on a SharedArrayBuffer.
 bool onSharedMemory(const Napi::TypedArray& array);
 // The array itself, or a private copy of it when it lies on a SharedArrayBuffer (IndexUse::Trusted).

@@ -9,6 +9,7 @@
 #include "args.hpp"
 #include "async_worker.hpp"
 #include "csr_check.hpp"
+#include "workspace.hpp"
 
 namespace sparse::binding {
 
@@ -17,19 +18,31 @@ namespace {
 // The main thread runs on while the worker computes and may write an operand's arrays, shared or
 // not; the kernels here check the structure once and then index with it. So they work on private
 // copies of the row pointer and column indices, taken in the worker (the copy is what gets checked).
+// Call copied() before using the view: false when out of memory or cancelled (a cancelled
+// parallelFor skips chunks, so the copy may be partial and must not be checked or used).
 template <class T>
 struct PrivateStructure {
-  std::vector<int32_t> rowPtr;
-  std::vector<int32_t> colIdx;
+  Scratch rowPtr;
+  Scratch colIdx;
+  bool ok = false;
 
   CsrView<T> of(CsrView<T> v) {
-    rowPtr.assign(v.rowPtr, v.rowPtr + v.rowPtrLen);
-    colIdx.assign(v.colIdx, v.colIdx + v.colIdxLen);
-    v.rowPtr = rowPtr.data();
-    v.colIdx = colIdx.data();
+    const size_t rp = static_cast<size_t>(v.rowPtrLen) * sizeof(int32_t);
+    const size_t ci = static_cast<size_t>(v.colIdxLen) * sizeof(int32_t);
+    ok = rowPtr.allocateBytes(rp) && colIdx.allocateBytes(ci);
+    if (!ok) return v;
+    copyInParallel(rowPtr.data(), v.rowPtr, rp);
+    copyInParallel(colIdx.data(), v.colIdx, ci);
+    ok = !cancelRequested();
+    v.rowPtr = static_cast<const int32_t*>(rowPtr.data());
+    v.colIdx = static_cast<const int32_t*>(colIdx.data());
     return v;
   }
 };
+
+// What a worker returns when PrivateStructure::of failed: cancelled (OnOK rejects with AbortError
+// and ignores the status) or out of memory.
+inline Status copyFailed() { return cancelRequested() ? Status::okay() : Status::noMemory("the copy of the structure"); }
 
 // Stage two of spgemmAsync: copies C's columns and values out of the plan into arrays of plan.nnz
 // entries, allocated by stage one's OnOK.
@@ -84,7 +97,10 @@ class SpgemmWorker final : public SparseWorker {
     // The symbolic phase validates A and B (the sync binding's order and messages), on private
     // copies of their structures (PrivateStructure); C is computed whole into the plan.
     PrivateStructure<T> ownA, ownB;
-    return table().spgemm(T{}).symbolic(ownA.of(a_), ownB.of(b_), rowPtrOut_, plan_);
+    const CsrView<T> a = ownA.of(a_);
+    const CsrView<T> b = ownB.of(b_);
+    if (!ownA.ok || !ownB.ok) return copyFailed();
+    return table().spgemm(T{}).symbolic(a, b, rowPtrOut_, plan_);
   }
 
   std::unique_ptr<SparseWorker> next(Napi::Env env) override {
@@ -121,6 +137,7 @@ class TransposeWorker final : public SparseWorker {
   Status run() override {
     PrivateStructure<T> own;
     const CsrView<T> a = own.of(a_);
+    if (!own.ok) return copyFailed();
     // The ends were checked on the live array to size the result; the copy must agree.
     Status s = checkRowPtrEnds(a);
     if (!s.ok()) return s;
