@@ -3,6 +3,7 @@
 //   node bench/async.mjs [--quick]
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { clearInterval, setInterval } from 'node:timers';
 import { lib } from './dist.mjs';
 import { laplacian2d, randomUniform } from './matrices.mjs';
 

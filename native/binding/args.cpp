@@ -69,6 +69,7 @@ Napi::TypedArray getValuesOf(const Napi::Value& value, const char* name, Dtype e
 }
 
 void copyInParallel(void* dst, const void* src, size_t bytes) {
+  if (bytes == 0) return;  // src may be null then
   const int64_t chunks = partsFor(static_cast<int64_t>(bytes), int64_t{1} << 20);
   parallelFor(chunks, [&](int64_t c) {
     const size_t b = bytes * static_cast<size_t>(c) / static_cast<size_t>(chunks);

@@ -125,7 +125,7 @@ Napi::Value BsrToCsr(const Napi::CallbackInfo& info) {
     const int64_t nnz = rowPtr[static_cast<size_t>(B.rows)];
     colIdx = newInt32Array(env, nnz);
     values = newValues(env, B.dtype, nnz);
-    bsrToCsrFill(v, keepZeros, colIdx.Data(), dataOf<T>(values));
+    check(env, bsrToCsrFill(v, keepZeros, rowPtr.Data(), colIdx.Data(), dataOf<T>(values)));
     return 0;
   });
   return makeParts(env, rowPtr, colIdx, values);

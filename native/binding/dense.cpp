@@ -36,7 +36,7 @@ Napi::Value FromDense(const Napi::CallbackInfo& info) {
     const int64_t nnz = rowPtr[static_cast<size_t>(rows)];
     Napi::Int32Array colIdx = newInt32Array(env, nnz);
     Napi::TypedArray values = newValues(env, dtype, nnz);
-    kernels(env).csr(T{}).fromDenseNumeric(rows, cols, d, rowPtr.Data(), colIdx.Data(), dataOf<T>(values));
+    check(env, kernels(env).csr(T{}).fromDenseNumeric(rows, cols, d, rowPtr.Data(), colIdx.Data(), dataOf<T>(values)));
     return makeParts(env, rowPtr, colIdx, values);
   });
 }

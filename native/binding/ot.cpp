@@ -529,7 +529,10 @@ Napi::Value OtSparsifyCsr(const Napi::CallbackInfo& info) {
   const CsrArg C = getCsr(info[0], "C", IndexUse::Rechecked);
   check(env, withDtype(C.dtype, [&](auto t) { return checkRowPtrEnds(C.view<decltype(t)>()); }));
   if (C.rows + C.cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
+  // Read again (C is not copied: the kernel re-checks rows and columns), so bounded again: every
+  // row the kernel reads is bounded by this nnz.
   const int64_t nnz = C.rowPtr[static_cast<size_t>(C.rows)];
+  if (nnz < 0 || nnz > static_cast<int64_t>(C.colIdx.ElementLength())) check(env, changedDuringCall());
   SparsifyArgs a = readSparsify(info, 1, C.rows, C.cols, nnz, {C.rowPtr, C.colIdx});
   int64_t out = 0;
   check(env, otSparsifyCsr(C.rows, C.cols, C.rowPtr.Data(), C.colIdx.Data(), nnz, a.P.Data(), a.r.Data(), a.c.Data(),

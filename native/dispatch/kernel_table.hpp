@@ -44,7 +44,7 @@ using NormFn = Status (*)(const CsrView<T>& A, double* result);
 template <class T>
 using FromDenseSymbolicFn = Status (*)(int64_t rows, int64_t cols, const T* data, int32_t* rowPtr);
 template <class T>
-using FromDenseNumericFn = void (*)(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx,
+using FromDenseNumericFn = Status (*)(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx,
                                     T* values);
 template <class T>
 struct CsrFns {

@@ -154,28 +154,37 @@ Status bsrToCsrCount(const BsrView<T>& B, bool keepZeros, int32_t* rowPtr) {
   return Status::okay();
 }
 
+// Fills row i's slots [rowPtr[i], rowPtr[i + 1]) as bsrToCsrCount counted them. Without keepZeros
+// the counts depend on the values, which on a SharedArrayBuffer can change in between (another
+// thread): a row that no longer fits its slots, or leaves some unwritten, is a FormatError, never
+// a write out of place.
 template <class T>
-void bsrToCsrFill(const BsrView<T>& B, bool keepZeros, int32_t* colIdx, T* values) {
+Status bsrToCsrFill(const BsrView<T>& B, bool keepZeros, const int32_t* rowPtr, int32_t* colIdx, T* values) {
   const int64_t r = B.r;
   const int64_t c = B.c;
   const int64_t rc = r * c;
-  int64_t q = 0;
   for (int64_t I = 0; I < B.blockRows(); I++) {
     const int64_t s0 = B.blockRowPtr[I];
     const int64_t e0 = B.blockRowPtr[I + 1];
     for (int64_t ii = 0; ii < r; ii++) {
+      int64_t q = rowPtr[I * r + ii];
+      const int64_t end = rowPtr[I * r + ii + 1];
       for (int64_t k = s0; k < e0; k++) {
         const T* v = B.values + k * rc + ii * c;
         const int64_t j0 = static_cast<int64_t>(B.blockColIdx[k]) * c;
         for (int64_t jj = 0; jj < c; jj++) {
-          if (keepZeros || v[jj] != 0) {
+          const T x = v[jj];
+          if (keepZeros || x != 0) {
+            if (q == end) return Status::format("the BSR values changed during the call (another thread wrote them)");
             colIdx[q] = static_cast<int32_t>(j0 + jj);
-            values[q++] = v[jj];
+            values[q++] = x;
           }
         }
       }
+      if (q != end) return Status::format("the BSR values changed during the call (another thread wrote them)");
     }
   }
+  return Status::okay();
 }
 
 }  // namespace sparse

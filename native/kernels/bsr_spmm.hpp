@@ -20,7 +20,7 @@ bool bsrSpmmRows(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha,
   const int64_t r = kFixed ? R : A.r;
   const int64_t c = kFixed ? C : A.c;
   const int64_t rc = r * c;
-  const int64_t nnzb = A.nnzb();
+  const int64_t nnzb = A.nnzbWithinArrays();
   const int64_t blockCols = A.blockCols();
   int64_t start = A.blockRowPtr[I0];
   if (start < 0 || start > nnzb) return false;
@@ -72,7 +72,7 @@ Status bsrSpmm(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, d
   Status s = checkBsrEnds(A);
   if (!s.ok()) return s;
   if (!transpose) {
-    if (!bsrPointerMonotone(A)) return validateBsr(A, false);
+    if (!bsrPointerMonotone(A)) return bsrFailedMidway(A);
     std::vector<int64_t> bounds;
     s = bsrPartition<L>(A, bounds);
     if (!s.ok()) return s;
@@ -88,7 +88,7 @@ Status bsrSpmm(const BsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, d
       }
       if (!bsrSpmmRowsAny<L>(A, X, k, Y, alpha, beta, acc.data(), bounds[p], bounds[p + 1])) failed.store(true);
     });
-    if (failed.load()) return validateBsr(A, false);
+    if (failed.load()) return bsrFailedMidway(A);
     if (noMemory.load()) return Status::noMemory("the BSR SpMM accumulator");
     return Status::okay();
   }

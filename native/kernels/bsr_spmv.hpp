@@ -150,7 +150,7 @@ bool bsrSpmvRows(const BsrView<T>& A, const T* x, T* y, double alpha, double bet
   const int64_t r = kFixed ? R : A.r;
   const int64_t c = kFixed ? C : A.c;
   const int64_t rc = r * c;
-  const int64_t nnzb = A.nnzb();
+  const int64_t nnzb = A.nnzbWithinArrays();
   const int64_t blockCols = A.blockCols();
   const int32_t* __restrict bp = A.blockRowPtr;
   const int32_t* __restrict bj = A.blockColIdx;
@@ -317,7 +317,7 @@ Status bsrSpmv(const BsrView<T>& A, const T* x, T* y, double alpha, double beta,
   Status s = checkBsrEnds(A);
   if (!s.ok()) return s;
   if (!transpose) {
-    if (!bsrPointerMonotone(A)) return validateBsr(A, false);
+    if (!bsrPointerMonotone(A)) return bsrFailedMidway(A);
     std::vector<int64_t> bounds;
     s = bsrPartition<L>(A, bounds);
     if (!s.ok()) return s;
@@ -325,7 +325,7 @@ Status bsrSpmv(const BsrView<T>& A, const T* x, T* y, double alpha, double beta,
     parallelFor(static_cast<int64_t>(bounds.size()) - 1, [&](int64_t p) {
       if (!bsrSpmvRowsAny<L>(A, x, y, alpha, beta, bounds[p], bounds[p + 1])) failed.store(true);
     });
-    if (failed.load()) return validateBsr(A, false);
+    if (failed.load()) return bsrFailedMidway(A);
     return Status::okay();
   }
   return bsrProductTransposed<L>(A, x, 1, y, alpha, beta);

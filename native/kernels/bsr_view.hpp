@@ -4,8 +4,10 @@
 // is compiled for the baseline ISA only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
+#include "csr_check.hpp"
 #include "csr_view.hpp"
 #include "status.hpp"
 
@@ -33,6 +35,13 @@ struct BsrView {
   int64_t blockCols() const { return cols / c; }
   // Only meaningful after checkBsrEnds succeeded.
   int64_t nnzb() const { return blockRowPtr[blockRows()]; }
+  // nnzb() re-read, bounded by the arrays: another thread may have changed the pointer since the
+  // check (a SharedArrayBuffer), and the kernels that re-check as they go bound every row by this.
+  int64_t nnzbWithinArrays() const {
+    const int64_t n = nnzb();
+    const int64_t byValues = r * c > 0 ? valuesLen / (r * c) : 0;
+    return std::min({n, blockColIdxLen, byValues});
+  }
 };
 
 inline Status badBlockRowPtr(int64_t I) {
@@ -109,6 +118,14 @@ bool bsrPointerMonotone(const BsrView<T>& A) {
 // (kernel_table.hpp), so the one copy of this inline function is baseline code.
 inline Status bsrTooLarge(const char* what, int64_t n) {
   return Status::tooLarge(std::string(what) + " would hold " + num(n) + " values, more than " + num(kMaxIndex));
+}
+
+// As failedMidway (csr_check.hpp) for the BSR products: their output is partial, so a structure
+// that validates again (another thread put it back) is changedDuringCall(), never okay.
+template <class T>
+Status bsrFailedMidway(const BsrView<T>& A) {
+  Status s = validateBsr(A, false);
+  return s.ok() ? changedDuringCall() : s;
 }
 
 }  // namespace sparse

@@ -56,4 +56,12 @@ Status validateCsr(const CsrView<T>& A) {
   return Status::okay();
 }
 
+// A product whose fused check failed part-way has a partial output: the structure's first error, or
+// changedDuringCall() when it is valid again (another thread wrote it and put it back), never okay.
+template <class T>
+Status failedMidway(const CsrView<T>& A) {
+  Status s = validateCsr(A);
+  return s.ok() ? changedDuringCall() : s;
+}
+
 }  // namespace sparse

@@ -2,6 +2,8 @@
 // holds rows*cols entries. Row-parallel; each output row depends on one input row only.
 #pragma once
 
+#include <atomic>
+
 #include "csr_check.hpp"
 #include "par_csr.hpp"
 #include "scale_csr.hpp"
@@ -47,20 +49,33 @@ Status fromDenseSymbolic(int64_t rows, int64_t cols, const T* data, int32_t* row
   return Status::okay();
 }
 
+// Fills each row's slots [rowPtr[i], rowPtr[i + 1]) as counted. data on a SharedArrayBuffer can
+// change between the count and the fill (another thread): a row that no longer fits its slots, or
+// leaves some unwritten, stops the row and makes the call a FormatError, never a write out of place.
 template <SimdLevel L, class T>
-void fromDenseNumeric(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx, T* values) {
+Status fromDenseNumeric(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx, T* values) {
+  std::atomic<bool> changed{false};
   forChunks<L>(rows, partsGrain(cols), [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
       const T* row = data + i * cols;
       int64_t w = rowPtr[i];
+      const int64_t end = rowPtr[i + 1];
+      bool fits = true;
       for (int64_t j = 0; j < cols; j++) {
-        if (row[j] != 0) {
+        const T x = row[j];
+        if (x != 0) {
+          if (w == end) {
+            fits = false;
+            break;
+          }
           colIdx[w] = static_cast<int32_t>(j);
-          values[w++] = row[j];
+          values[w++] = x;
         }
       }
+      if (!fits || w != end) changed.store(true, std::memory_order_relaxed);
     }
   });
+  return changed.load() ? Status::format("the dense data changed during the call (another thread wrote it)") : Status::okay();
 }
 
 }  // namespace sparse

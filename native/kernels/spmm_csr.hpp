@@ -46,10 +46,12 @@ struct SpmmVec<2> {
 };
 #endif
 
-// Columns [c0, c0 + W) of row i's output, the row's columns already checked.
+// Columns [c0, c0 + W) of row i's output. Each column is checked where it is read (one compare
+// per entry and block): another thread may write colIdx on a SharedArrayBuffer, or the main thread
+// during matmatAsync. False, yr untouched, at a column outside [0, cols).
 template <SimdLevel L, int W, class T>
-inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const T* X, int64_t k, int64_t c0,
-                      T* yr, double alpha, double beta) {
+inline bool spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, uint32_t cols, const T* X, int64_t k,
+                      int64_t c0, T* yr, double alpha, double beta) {
   Acc acc[W];
 #if defined(__GNUC__) || defined(__clang__)
   constexpr int N = kSpmmLanes<L>;
@@ -59,8 +61,10 @@ inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const
     V vacc[Q];
     for (int q = 0; q < Q; q++) vacc[q] = V{};
     for (int64_t t = s; t < e; t++) {
+      const uint32_t j = static_cast<uint32_t>(ci[t]);
+      if (j >= cols) return false;
       const Acc a = static_cast<Acc>(v[t]);
-      const T* xr = X + static_cast<int64_t>(ci[t]) * k + c0;
+      const T* xr = X + static_cast<int64_t>(j) * k + c0;
       for (int q = 0; q < Q; q++) {
         if constexpr (sizeof(T) == sizeof(double)) {
           V xv;
@@ -81,8 +85,10 @@ inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const
   {
     for (int c = 0; c < W; c++) acc[c] = 0;
     for (int64_t t = s; t < e; t++) {
+      const uint32_t j = static_cast<uint32_t>(ci[t]);
+      if (j >= cols) return false;
       const Acc a = static_cast<Acc>(v[t]);
-      const T* xr = X + static_cast<int64_t>(ci[t]) * k + c0;
+      const T* xr = X + static_cast<int64_t>(j) * k + c0;
       for (int c = 0; c < W; c++) acc[c] += a * static_cast<Acc>(xr[c]);
     }
   }
@@ -91,6 +97,7 @@ inline void spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, const
   } else {
     for (int c = 0; c < W; c++) yr[c0 + c] = static_cast<T>(alpha * acc[c] + beta * static_cast<Acc>(yr[c0 + c]));
   }
+  return true;
 }
 
 // With Prefetch (gather_prefetch.hpp), the X rows of the entries up to `ahead` past the current
@@ -110,7 +117,7 @@ bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, do
               int64_t rowEnd) {
   // nnz as checked, re-read: bounded by the arrays in case another thread changed rowPtr since.
   const int64_t nnz = std::min({A.nnz(), A.colIdxLen, A.valuesLen});
-  const uint32_t* cu = reinterpret_cast<const uint32_t*>(A.colIdx);
+  const uint32_t cols = static_cast<uint32_t>(A.cols);  // A.cols <= kMaxIndex
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
   const int64_t ahead = spmmPrefetchAhead<L, T>(k);
@@ -127,14 +134,13 @@ bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, do
         for (int64_t b = 0; b < rowBytes; b += 64) prefetchRead<L>(xr + b);
       }
     }
-    uint32_t mx = 0;
-    for (int64_t t = start; t < end; t++) mx = cu[t] > mx ? cu[t] : mx;
-    if (end > start && static_cast<int64_t>(mx) >= A.cols) return false;
     T* yr = Y + i * k;
     int64_t c0 = 0;
-    for (; c0 + 32 <= k; c0 += 32) spmmBlock<L, 32>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
-    for (; c0 + 8 <= k; c0 += 8) spmmBlock<L, 8>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
-    for (; c0 < k; c0++) spmmBlock<L, 1>(A.colIdx, A.values, start, end, X, k, c0, yr, alpha, beta);
+    bool ok = true;
+    for (; ok && c0 + 32 <= k; c0 += 32) ok = spmmBlock<L, 32>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
+    for (; ok && c0 + 8 <= k; c0 += 8) ok = spmmBlock<L, 8>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
+    for (; ok && c0 < k; c0++) ok = spmmBlock<L, 1>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
+    if (!ok) return false;
     start = end;
   }
   return true;
@@ -181,13 +187,13 @@ Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, doub
     };
     if (parts == 1) {
       if (rows(0, A.rows)) return Status::okay();
-      return validateCsr(A);
+      return failedMidway(A);
     }
     std::atomic<bool> bad{false};
     parallelFor(parts, [&](int64_t p) {
       if (!rows(bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
     });
-    return bad.load() ? validateCsr(A) : Status::okay();
+    return bad.load() ? failedMidway(A) : Status::okay();
   }
   return scatterTransposed<L>(
       A, k, Y, [&] { scaleOutputParallel<L>(Y, A.cols * k, beta); },

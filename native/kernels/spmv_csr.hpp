@@ -200,13 +200,13 @@ Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bo
     };
     if (parts == 1) {
       if (rows(0, A.rows)) return Status::okay();
-      return validateCsr(A);
+      return failedMidway(A);
     }
     std::atomic<bool> bad{false};
     parallelFor(parts, [&](int64_t p) {
       if (!rows(bounds[p], bounds[p + 1])) bad.store(true, std::memory_order_relaxed);
     });
-    return bad.load() ? validateCsr(A) : Status::okay();
+    return bad.load() ? failedMidway(A) : Status::okay();
   }
   // Validated before y is touched, so a bad matrix leaves y as it was.
   const bool prefetch = gathersScattered<L>(A, sizeof(T));

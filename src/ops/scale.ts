@@ -13,12 +13,19 @@ function patternCopy(A: CsrMatrix): CsrArrays {
   return { rows: A.rows, cols: A.cols, rowPtr: A.rowPtr.slice(), colIdx: A.colIdx.slice(), values: A.values };
 }
 
+// The output's length: the copy's nnz when it is in range, else 0 (the kernel's check then reports
+// the bad row pointer as a FormatError, before it looks at the output).
+function outLength(P: CsrArrays): number {
+  const nnz = P.rowPtr[P.rows];
+  return nnz >= 0 && nnz <= P.colIdx.length ? nnz : 0;
+}
+
 /** s * A (same pattern, new arrays). */
 export function scale(A: CsrMatrix, s: number): CsrMatrix {
   checkCsr(A, 'A');
   checkNumber(s, 's');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  const values = allocValues(A.dtype, outLength(P));
   activeBackend().scale(P, s, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
@@ -28,7 +35,7 @@ export function scaleRows(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.rows, 'd');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  const values = allocValues(A.dtype, outLength(P));
   activeBackend().scaleRows(P, dv, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
@@ -38,7 +45,7 @@ export function scaleCols(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.cols, 'd');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, P.rowPtr[A.rows]);
+  const values = allocValues(A.dtype, outLength(P));
   activeBackend().scaleCols(P, dv, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
