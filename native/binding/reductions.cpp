@@ -35,7 +35,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 // normFrobenius(A) -> number.
 Napi::Value NormFrobenius(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const CsrArg A = getCsr(info[0], "A");
+  const CsrArg A = getCsr(info[0], "A", IndexUse::Rechecked);  // reads only the values, up to a bounded nnz
   double result = 0;
   check(env, withDtype(A.dtype, [&](auto zero) {
           using T = decltype(zero);

@@ -86,7 +86,9 @@ template <SimdLevel L, class T>
 Status normFrobenius(const CsrView<T>& A, double* result) {
   Status st = checkRowPtrEnds(A);
   if (!st.ok()) return st;
-  const int64_t nnz = A.nnz();
+  // Read again after the check, so bounded again: a row pointer on a SharedArrayBuffer may have
+  // changed since (the values are all this reads).
+  const int64_t nnz = std::clamp<int64_t>(A.nnz(), 0, A.valuesLen);
   const int64_t chunks = partsFor(nnz, int64_t{1} << 16);
   Buf<double> part;
   if (!part.allocate(chunks)) return Status::noMemory("the norm's partial sums");

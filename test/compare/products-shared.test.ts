@@ -43,6 +43,7 @@ describe.skipIf(!nativeAvailable())('transposed products and reductions under co
       ['colSums', (M) => M.colSums() as Float64Array],
       ['rowSums', (M) => M.rowSums() as Float64Array],
       ['diagonal', (M) => M.diagonal() as Float64Array],
+      ['normFrobenius', (M) => Float64Array.of(M.normFrobenius())],
     ];
     const expected = cases.map(([, op]) => op(plain));
     const wrong = new Set<string>();
