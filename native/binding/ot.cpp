@@ -26,7 +26,8 @@
 //                   rowPtr: Int32Array (rows+cols+1), colIdx: Int32Array, values: Float64Array) -> nnz
 //   otSparsifyCsr(C, P (nnz), r, c, massDrop, rowPtr, colIdx, values) -> nnz
 //                   (kernels/ot_hessian.hpp: H written into the buffers, colIdx/values only when nnz
-//                   fits both; the CSR form checks C's rows and columns)
+//                   fits both; the CSR form checks C's rows and columns; r is P's row sums, whose
+//                   total sets the mass rule's floor)
 //   otPcg(N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
 //         rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; CSR checked here)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
@@ -41,7 +42,7 @@
 #include "exports.hpp"
 #include "csr_check.hpp"
 #include "kernel_table.hpp"
-#include "ot_hessian.hpp"
+#include "ot_hessian_bins.hpp"
 #include "ot_pcg.hpp"
 #include "parallel.hpp"
 
@@ -519,7 +520,8 @@ Napi::Value OtSparsifyDense(const Napi::CallbackInfo& info) {
   if (rows + cols > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": rows+cols too large");
   SparsifyArgs a = readSparsify(info, 2, rows, cols, rows * cols, {});
   int64_t nnz = 0;
-  check(env, otSparsifyDense(rows, cols, a.P.Data(), a.r.Data(), a.c.Data(), a.massDrop, a.out(), nnz));
+  check(env, kernels(env).otSparsifyDense(rows, cols, a.P.Data(), a.r.Data(), a.c.Data(), a.massDrop, a.out(),
+                                          nnz));
   return Napi::Number::New(env, static_cast<double>(nnz));
 }
 
@@ -535,8 +537,8 @@ Napi::Value OtSparsifyCsr(const Napi::CallbackInfo& info) {
   if (nnz < 0 || nnz > static_cast<int64_t>(C.colIdx.ElementLength())) check(env, changedDuringCall());
   SparsifyArgs a = readSparsify(info, 1, C.rows, C.cols, nnz, {C.rowPtr, C.colIdx});
   int64_t out = 0;
-  check(env, otSparsifyCsr(C.rows, C.cols, C.rowPtr.Data(), C.colIdx.Data(), nnz, a.P.Data(), a.r.Data(), a.c.Data(),
-                           a.massDrop, a.out(), out));
+  check(env, kernels(env).otSparsifyCsr(C.rows, C.cols, C.rowPtr.Data(), C.colIdx.Data(), nnz, a.P.Data(),
+                                        a.r.Data(), a.c.Data(), a.massDrop, a.out(), out));
   return Napi::Number::New(env, static_cast<double>(out));
 }
 

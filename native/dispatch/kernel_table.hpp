@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "bsr_view.hpp"
+#include "ot_hessian_bins.hpp"
 #include "ot_problem.hpp"
 #include "csr_view.hpp"
 #include "simd_level.hpp"
@@ -126,6 +127,12 @@ template <class T>
 using OtLseColsFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* u, double eps, double* colMax,
                                double* colSum, int64_t r0, int64_t r1);
 using OtExpProbeFn = Status (*)(const double* x, double* out, int64_t n);
+// The SNS sparsified Hessian (ot_hessian.hpp), for a dense plan and for a plan on a CSR pattern.
+using OtSparsifyDenseFn = Status (*)(int64_t n, int64_t m, const double* P, const double* r, const double* c,
+                                     double massDrop, const OtHessianOut& out, int64_t& nnzOut);
+using OtSparsifyCsrFn = Status (*)(int64_t n, int64_t m, const int32_t* rowPtr, const int32_t* colIdx, int64_t nnz,
+                                   const double* P, const double* r, const double* c, double massDrop,
+                                   const OtHessianOut& out, int64_t& nnzOut);
 // One whole log-domain Sinkhorn solve on the calling thread (ot_batch.hpp; sinkhornBatch).
 template <class T>
 using OtLogSolveFn = Status (*)(const OtLogProblem<T>& problem, OtLogOutcome& outcome);
@@ -167,6 +174,8 @@ struct KernelTable {
   OtLseColsCsrFn<double> otLseColsCsrF64 = nullptr;
   OtLseColsCsrFn<float> otLseColsCsrF32 = nullptr;
   OtExpProbeFn otExpProbe = nullptr;
+  OtSparsifyDenseFn otSparsifyDense = nullptr;
+  OtSparsifyCsrFn otSparsifyCsr = nullptr;
   OtLogSolveFn<double> otLogSolveF64 = nullptr;
   OtLogSolveFn<float> otLogSolveF32 = nullptr;
 

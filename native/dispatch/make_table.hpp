@@ -11,6 +11,7 @@
 #include "ot_plan.hpp"
 #include "ot_batch.hpp"
 #include "ot_csr.hpp"
+#include "ot_hessian.hpp"
 
 namespace sparse {
 
@@ -53,6 +54,8 @@ KernelTable makeKernelTable() {
   t.otLseColsCsrF64 = &otLseColsCsr<L, double>;
   t.otLseColsCsrF32 = &otLseColsCsr<L, float>;
   t.otExpProbe = &otExpProbe<L>;
+  t.otSparsifyDense = &otSparsifyDense<L>;
+  t.otSparsifyCsr = &otSparsifyCsr<L>;
   t.otLogSolveF64 = &otLogSolve<L, double>;
   t.otLogSolveF32 = &otLogSolve<L, float>;
   return t;

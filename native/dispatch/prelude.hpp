@@ -31,4 +31,5 @@
 #include "status.hpp"
 #include "parallel.hpp"
 #include "ot_tasks.hpp"
+#include "ot_hessian_bins.hpp"
 #include "workspace.hpp"

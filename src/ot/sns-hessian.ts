@@ -24,23 +24,43 @@ const BIN_SCALE = (() => {
   return scale;
 })();
 
+const FLOOR_WORDS = new Uint32Array(2);
+const FLOOR_VALUE = new Float64Array(FLOOR_WORDS.buffer);
+
+/**
+ * The floor of the mass rule (ot_hessian_bins.hpp, bit for bit): F = massDrop * sum(r) / len *
+ * 2^-40 (r: P's row sums, summed in index order) and its exponent bin. Every entry below the bin
+ * is below F, so all of them hold less than len * F, 2^-40 of the budget: they are dropped
+ * uncounted, and the histogram counts only the few percent of a converging plan above them. 0
+ * (count everything) when F is not a positive finite number.
+ */
+function massFloorBin(r: Float64Array, n: number, massDrop: number, len: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += r[i];
+  const floor = ((massDrop * total) / len) * 2 ** -40;
+  if (!(floor > 0) || !Number.isFinite(floor)) return 0;
+  FLOOR_VALUE[0] = floor;
+  return FLOOR_WORDS[LITTLE_ENDIAN ? 1 : 0] >>> 20;
+}
+
 /**
  * The binary exponent threshold of the mass rule: keep every entry of P whose exponent is at least
- * the returned value, drop the rest; the dropped entries hold at most massDrop * sum(P). Entries are
- * binned by their IEEE exponent (one shift per entry, no log), so the kept set is the minimal one
- * plus at most the entries of one binade (within a factor 2 of the cut), and it depends only on the
- * values: equal values are kept or dropped together, whatever the order or thread timing.
- * Each entry weighs its 21 leading significand bits as an integer (its value to 2^-20 relative,
- * scaled by the bin's power of two), so the bins' sums are exact in any order: the native build
- * (ot_hessian.hpp) sums in parallel parts and reaches the same bits.
+ * the returned value, drop the rest; the dropped entries hold at most massDrop * sum(P) (to 2^-40
+ * relative, the floor below). Entries are binned by their IEEE exponent (one shift per entry, no
+ * log), so the kept set is the minimal one plus at most the entries of one binade (within a factor
+ * 2 of the cut), and it depends only on the values: equal values are kept or dropped together,
+ * whatever the order or thread timing. Each entry weighs its 21 leading significand bits as an
+ * integer (its value to 2^-20 relative, scaled by the bin's power of two), so the bins' sums are
+ * exact in any order: the native build (ot_hessian.hpp) sums in parallel parts and reaches the
+ * same bits. Bins below `floorBin` are dropped without being counted (massFloorBin).
  */
-function exponentCut(hi: Uint32Array, off: number, len: number, massDrop: number): number {
+function exponentCut(hi: Uint32Array, off: number, len: number, massDrop: number, floorBin: number): number {
   const units = new Float64Array(2048);
   for (let k = 0; k < len; k++) {
     const h = hi[2 * k + off];
     const e = h >>> 20;
     // A negative entry (never produced) lands past the bins and is always kept.
-    if (e < 2048) units[e] += (h & 0xfffff) + (e !== 0 ? 0x100000 : 0);
+    if (e >= floorBin && e < 2048) units[e] += (h & 0xfffff) + (e !== 0 ? 0x100000 : 0);
   }
   let total = 0;
   for (let e = 0; e < 2048; e++) {
@@ -114,7 +134,7 @@ export function sparsifiedHessian(
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const hi = new Uint32Array(P.buffer, P.byteOffset, 2 * len);
   const off = LITTLE_ENDIAN ? 1 : 0;
-  const cut = exponentCut(hi, off, len, massDrop);
+  const cut = exponentCut(hi, off, len, massDrop, massFloorBin(r, n, massDrop, len));
 
   const rowCnt = new Int32Array(n);
   const colCnt = new Int32Array(m);

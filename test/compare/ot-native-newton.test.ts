@@ -377,7 +377,67 @@ describe.skipIf(!hasNative).each(levels)('OT CSR-cost kernels: native (SIMD %s) 
 // The bytes of a typed array's own window (the Hessian's arrays are views of larger buffers).
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-describe.skipIf(!hasNative)('SNS sparsified Hessian: native build equals the JS twin exactly', () => {
+describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (SIMD %s) equals the JS twin exactly', (level) => {
+  beforeAll(() => control?.setSimd(level));
+  afterAll(() => {
+    if (defaultLevel) control?.setSimd(defaultLevel);
+  });
+
+  it('plans spanning the whole exponent range: the floor, the cut and the masked blocks of 8', () => {
+    // Entries 2^-k (times 1 to 2) with k over [0, 1100] (subnormals included), zeros, a few negatives, in rows
+    // whose lengths are not multiples of 8; r the row sums (the floor scales with their total)
+    // or an unrelated vector. Native passes read P eight entries at a time against bounds.
+    const native = load.backend!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom(0, 1e-12, 1e-3, 0.2),
+        fc.constantFrom(0, 2, 40, 1100),
+        fc.boolean(),
+        (rows, cols, seed, massDrop, spread, rowSums) => {
+          const rnd = lcg(seed);
+          const P = new Float64Array(rows * cols);
+          for (let k = 0; k < P.length; k++) {
+            const u = rnd();
+            // Exact powers of two sit on the bounds the compares test.
+            const mantissa = u < 0.3 ? 1 : 1 + rnd();
+            P[k] = u < 0.05 ? 0 : u < 0.07 ? -rnd() : mantissa * 2 ** -Math.floor(rnd() * (spread + 1));
+          }
+          const C: OtCost = { kind: 'dense', rows, cols, data: new Float64Array(rows * cols) };
+          const r = new Float64Array(rows);
+          const c = new Float64Array(cols);
+          for (let i = 0; i < rows; i++) {
+            for (let j = 0; j < cols; j++) {
+              r[i] += rowSums ? P[i * cols + j] : rnd() * 1e6;
+              c[j] += P[i * cols + j];
+            }
+          }
+          const js = sparsifiedHessian(C, P, r, c, massDrop);
+          const nat = sparsifiedHessian(C, P, r, c, massDrop, native);
+          expect(nat.kept).toBe(js.kept);
+          expect(bytesOf(nat.H.rowPtr).equals(bytesOf(js.H.rowPtr))).toBe(true);
+          expect(bytesOf(nat.H.colIdx).equals(bytesOf(js.H.colIdx))).toBe(true);
+          expect(bytesOf(nat.H.values).equals(bytesOf(js.H.values))).toBe(true);
+          if (rowSums) {
+            // The rule's promise: the dropped (non-negative) entries hold at most massDrop of the
+            // total, up to the histogram's 2^-20 weights and the floor's 2^-40.
+            let total = 0;
+            let kept = 0;
+            for (const p of P) if (p > 0) total += p;
+            const S = js.H;
+            for (let i = 0; i < rows; i++) {
+              for (let q = S.rowPtr[i] + 1; q < S.rowPtr[i + 1]; q++) if (S.values[q] > 0) kept += S.values[q];
+            }
+            expect(total - kept).toBeLessThanOrEqual(massDrop * total * (1 + 2 ** -19) + 1e-300);
+          }
+        },
+      ),
+      runs,
+    );
+  });
+
   it('same kept set, structure and values, for every drop share', () => {
     const native = load.backend!;
     fc.assert(
