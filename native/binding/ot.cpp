@@ -28,8 +28,9 @@
 //                   (kernels/ot_hessian.hpp: H written into the buffers, colIdx/values only when nnz
 //                   fits both; the CSR form checks C's rows and columns; r is P's row sums, whose
 //                   total sets the mass rule's floor)
-//   otPcg(N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
-//         rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; CSR checked here)
+//   otPcgSchur(n, N, rowPtr: Int32Array (N+1), colIdx: Int32Array, values: Float64Array, diag (>= N),
+//              rhs (>= N), x (>= N), rtol, maxIter) -> iterations   (kernels/ot_pcg.hpp; H's shape,
+//              as otSparsify writes it, checked here)
 //   otExpProbe(x: Float64Array, out: Float64Array (same length))   -- the vectorized exp, for tests
 // src/backend/native.ts routes dense and CSR costs here.
 #include <cmath>
@@ -542,17 +543,19 @@ Napi::Value OtSparsifyCsr(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(out));
 }
 
-Napi::Value OtPcg(const Napi::CallbackInfo& info) {
+Napi::Value OtPcgSchur(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const char* fn = "otPcg";
-  const int64_t N = getSize(info[0], "N");
+  const char* fn = "otPcgSchur";
+  const int64_t n = getSize(info[0], "n");
+  const int64_t N = getSize(info[1], "N");
   if (N > kMaxIndex) throwCoded(env, "ERR_SPARSE_TOO_LARGE", std::string(fn) + ": N too large");
-  const Napi::Int32Array rowPtr = privateIndices(getInt32Array(info[1], "rowPtr"));
-  const Napi::Int32Array colIdx = privateIndices(getInt32Array(info[2], "colIdx"));
-  const Napi::Float64Array values = getF64(info, 3, "values");
-  const Napi::Float64Array diag = getF64(info, 4, "diag");
-  const Napi::Float64Array rhs = getF64(info, 5, "rhs");
-  Napi::Float64Array x = getF64(info, 6, "x");
+  if (n > N) throwShape(env, std::string(fn) + ": n = " + num(n) + " exceeds N = " + num(N));
+  const Napi::Int32Array rowPtr = privateIndices(getInt32Array(info[2], "rowPtr"));
+  const Napi::Int32Array colIdx = privateIndices(getInt32Array(info[3], "colIdx"));
+  const Napi::Float64Array values = getF64(info, 4, "values");
+  const Napi::Float64Array diag = getF64(info, 5, "diag");
+  const Napi::Float64Array rhs = getF64(info, 6, "rhs");
+  Napi::Float64Array x = getF64(info, 7, "x");
   requireLength(rowPtr, N + 1, fn, "rowPtr");
   requireLength(diag, N, fn, "diag", true);
   requireLength(rhs, N, fn, "rhs", true);
@@ -565,14 +568,24 @@ Napi::Value OtPcg(const Napi::CallbackInfo& info) {
   }
   requireLength(colIdx, nnz, fn, "colIdx", true);
   requireLength(values, nnz, fn, "values", true);
+  // The kernel skips each row's diagonal by position and reads the other columns as the other block's.
   const int32_t* ci = colIdx.Data();
-  for (int64_t k = 0; k < nnz; k++) {
-    if (ci[k] < 0 || ci[k] >= N) throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": column index out of range");
+  for (int64_t i = 0; i < N; i++) {
+    const bool top = i < n;
+    const int64_t b = rp[i], e = rp[i + 1];
+    if (e == b || ci[top ? b : e - 1] != i) {
+      throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": row " + num(i) + " must " + (top ? "start" : "end") + " with its diagonal entry");
+    }
+    for (int64_t k = top ? b + 1 : b; k < (top ? e : e - 1); k++) {
+      if (top ? (ci[k] < n || ci[k] >= N) : (ci[k] < 0 || ci[k] >= n)) {
+        throwCoded(env, "ERR_SPARSE_FORMAT", std::string(fn) + ": row " + num(i) + " has column " + num(ci[k]) + " outside the other block");
+      }
+    }
   }
-  const double rtol = getNumber(info[7], "rtol");
-  const int64_t maxIter = getSize(info[8], "maxIter");
+  const double rtol = getNumber(info[8], "rtol");
+  const int64_t maxIter = getSize(info[9], "maxIter");
   int64_t iterations = 0;
-  check(env, otPcg(N, rp, ci, values.Data(), diag.Data(), rhs.Data(), x.Data(), rtol, maxIter, &iterations));
+  check(env, otPcg(n, N, rp, ci, values.Data(), diag.Data(), rhs.Data(), x.Data(), rtol, maxIter, &iterations));
   return Napi::Number::New(env, static_cast<double>(iterations));
 }
 
@@ -604,7 +617,7 @@ void exportOt(Napi::Env env, Napi::Object exports) {
   exportFunction<OtLogSolveBatchDense>(env, exports, "otLogSolveBatchDense");
   exportFunction<OtSparsifyDense>(env, exports, "otSparsifyDense");
   exportFunction<OtSparsifyCsr>(env, exports, "otSparsifyCsr");
-  exportFunction<OtPcg>(env, exports, "otPcg");
+  exportFunction<OtPcgSchur>(env, exports, "otPcgSchur");
   exportFunction<OtExpProbe>(env, exports, "otExpProbe");
 }
 

@@ -66,7 +66,7 @@ interface OtAddon {
   otLogSolveBatchDense?(jobs: OtLogJob[]): OtLogOutcome[];
   otSparsifyDense?(rows: number, cols: number, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array): number;
   otSparsifyCsr?(C: CsrCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array): number;
-  otPcg?(N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
+  otPcgSchur?(n: number, N: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 }
 type OtMethod = 'otLseRows' | 'otLseCols' | 'otLseColsShifted' | 'otPlanPass' | 'otExpm1Dot' | 'otKernelMatvec' | 'otScalingSweep' | 'otLogSolveBatch' | 'otSparsify' | 'otPcg';
 
@@ -111,12 +111,12 @@ type CsrCost = Extract<OtCost, { kind: 'csr' }>;
  */
 function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
   const js = jsBackend;
-  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLseRowsCsr: lseRowsCsr, otLseColsCsr: lseColsCsr, otLseColsShiftedCsr: colsShiftedCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otSparsifyCsr: sparsifyCsr, otPcg: pcg } = addon;
+  const { otLseColsShiftedDense: colsShifted, otPlanPassDense: planPass, otExpm1DotDense: expm1Dot, otKernelMatvecDense: matvec, otScalingSweepDense: sweep, otPlanPassCsr: planPassCsr, otExpm1DotCsr: expm1DotCsr, otScalingSweepCsr: sweepCsr, otLseRowsCsr: lseRowsCsr, otLseColsCsr: lseColsCsr, otLseColsShiftedCsr: colsShiftedCsr, otLogSolveBatchDense: batch, otSparsifyDense: sparsify, otSparsifyCsr: sparsifyCsr, otPcgSchur: pcg } = addon;
   return {
     ...(typeof pcg === 'function'
       ? {
-          otPcg: (H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number) =>
-            mapped(() => pcg.call(addon, H.rows, H.rowPtr, H.colIdx, H.values, diag, rhs, x, rtol, maxIter)),
+          otPcg: (H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, n: number, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number) =>
+            mapped(() => pcg.call(addon, n, H.rows, H.rowPtr, H.colIdx, H.values, diag, rhs, x, rtol, maxIter)),
         }
       : {}),
     ...(typeof sparsify === 'function' && typeof sparsifyCsr === 'function'

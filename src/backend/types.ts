@@ -228,11 +228,11 @@ export interface Backend {
   otSparsify?(C: OtCost, P: Float64Array, r: Float64Array, c: Float64Array, massDrop: number, out: OtHessianBuffers): number;
 
   /**
-   * The SNS Newton solve: Jacobi-preconditioned CG on H x = rhs (H square CSR, f64), x0 = 0, as
-   * pcg in src/ot/sns-cg.ts (its JS twin, same operations in the same order); returns the number
-   * of iterations. Native only.
+   * The SNS Newton solve: CG on the Schur complement of H = [[Dr, S], [S^T, Dc]] (H square CSR,
+   * f64, as otSparsify writes it, n rows on the f-side), x0 = 0, as pcg in src/ot/sns-cg.ts (its
+   * JS twin, same operations in the same order); returns the number of CG steps. Native only.
    */
-  otPcg?(H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
+  otPcg?(H: { rows: number; rowPtr: Int32Array; colIdx: Int32Array; values: Float64Array }, n: number, diag: Float64Array, rhs: Float64Array, x: Float64Array, rtol: number, maxIter: number): number;
 
   /**
    * BSR of a CSR with r x c blocks (1 <= r, c <= 8 dividing rows, cols): blocks holding at least

@@ -30,7 +30,7 @@ const CLIP = 100;
  * 2. Newton steps on the concave dual L(f, g) = a.f + b.g - eps sum P: gradient G = (a - P1, b - P^T 1),
  *    Hessian -(1/eps)[[diag(P1), P], [P^T, diag(P^T 1)]] with P sparsified by the mass rule (drop the
  *    smallest entries holding <= min(massDrop, 0.1 * error) of the mass, global over the plan; see
- *    sns-hessian.ts), solved by Jacobi-PCG (rtol 1e-3, x0 = 0,
+ *    sns-hessian.ts), solved by CG on its Schur complement (sns-cg.ts; rtol 1e-3, x0 = 0,
  *    at most 10(n+m) steps) with the gauge direction projected out; Armijo backtracking on L with
  *    the closed-form gain (c1 = 1e-4, halving up to 40 times); if no step is accepted, 10 Sinkhorn
  *    steps and resume.
@@ -75,7 +75,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
     const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err), ctx.be, hessian);
     projectGauge(G, n);
     // Newton: (H/eps) d = G, so d = eps * x with H x = G.
-    st.cgIterations += pcg(H, diag, G, x, p.cgRtol, 10 * N, ctx.be);
+    st.cgIterations += pcg(H, n, diag, G, x, p.cgRtol, 10 * N, ctx.be);
     projectGauge(x, n);
     let s = 0;
     const clip = CLIP * eps;

@@ -10,7 +10,7 @@ import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import type { Backend, OtCost } from '../../src/backend/types.js';
 import { FormatError, ShapeError } from '../../src/index.js';
-import { pcg } from '../../src/ot/sns-cg.js';
+import { pcg, projectGauge } from '../../src/ot/sns-cg.js';
 import { hessianBuffers, sparsifiedHessian } from '../../src/ot/sns-hessian.js';
 import { FC_SEED } from '../helpers/arbitraries.js';
 
@@ -555,7 +555,7 @@ describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (
     expect(() => native.otSparsify!(S2, P, r3, c4, 0, { ...buf, rowPtr: shared.subarray(2, 10) })).toThrow(ShapeError);
   });
 
-  it('native PCG on the sparsified Newton system gives the bits and iteration count of the JS twin', () => {
+  it('the native Schur-complement CG gives the bits and step count of the JS twin, and solves H x = rhs to the tolerance', () => {
     const native = load.backend!;
     fc.assert(
       fc.property(problem, fc.constantFrom(1e-3, 0.1), fc.constantFrom(1e-3, 1e-10), ({ C, u, v, eps, rnd }, massDrop, rtol) => {
@@ -565,12 +565,25 @@ describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (
         const rhs = Float64Array.from({ length: N }, () => rnd() - 0.5);
         const xj = new Float64Array(N);
         const xn = new Float64Array(N);
+        // Orthogonal to H's null direction (1_n, -1_m) when nothing is dropped: a consistent system.
+        projectGauge(rhs, C.rows);
         setBackend('js');
-        const itJs = pcg(H, diag, rhs, xj, rtol, 10 * N);
+        const itJs = pcg(H, C.rows, diag, rhs, xj, rtol, 10 * N);
         setBackend('auto');
-        const itNative = pcg(H, diag, rhs, xn, rtol, 10 * N, native);
+        const itNative = pcg(H, C.rows, diag, rhs, xn, rtol, 10 * N, native);
         expect(itNative).toBe(itJs);
         expect(Buffer.from(xn.buffer).equals(Buffer.from(xj.buffer))).toBe(true);
+        // The Schur-complement solve solves the full system: ||H x - rhs|| within the tolerance.
+        if (itJs < 10 * N) {
+          const Hx = H.matvec(xj);
+          let res = 0;
+          let b = 0;
+          for (let k = 0; k < N; k++) {
+            res += (Hx[k] - rhs[k]) ** 2;
+            b += rhs[k] ** 2;
+          }
+          expect(Math.sqrt(res)).toBeLessThanOrEqual(rtol * Math.sqrt(b) * (1 + 1e-6) + 1e-14);
+        }
       }),
       runs,
     );
@@ -579,13 +592,24 @@ describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (
   it('bad arguments raise typed errors', () => {
     const native = load.backend!;
     const f3 = new Float64Array(3);
-    const H = { rows: 3, rowPtr: Int32Array.from([0, 1, 2, 3]), colIdx: Int32Array.from([0, 1, 2]), values: Float64Array.from([1, 1, 1]) };
-    expect(native.otPcg!(H, Float64Array.from([1, 1, 1]), Float64Array.from([1, 2, 3]), f3, 1e-12, 10)).toBe(1);
-    expect(Array.from(f3)).toEqual([1, 2, 3]);
-    expect(() => native.otPcg!({ ...H, colIdx: Int32Array.from([0, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
-    expect(() => native.otPcg!({ ...H, rowPtr: Int32Array.from([0, 2, 1, 3]) }, f3, f3, f3, 1e-3, 10)).toThrow(FormatError);
-    expect(() => native.otPcg!({ ...H, values: Float64Array.from([1, 1]) }, f3, f3, f3, 1e-3, 10)).toThrow(ShapeError);
-    expect(() => native.otPcg!(H, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
+    // n = 1, m = 2: H = [[2, 0.5, 0.5], [0.5, 1, 0], [0.5, 0, 1]] in otSparsify's layout.
+    const H = { rows: 3, rowPtr: Int32Array.from([0, 3, 5, 7]), colIdx: Int32Array.from([0, 1, 2, 0, 1, 0, 2]), values: Float64Array.from([2, 0.5, 0.5, 0.5, 1, 0.5, 1]) };
+    const diag3 = Float64Array.from([2, 1, 1]);
+    const x = new Float64Array(3);
+    expect(native.otPcg!(H, 1, diag3, Float64Array.from([1, 2, 3]), x, 1e-14, 10)).toBeLessThanOrEqual(2);
+    // Exact solution (-1, 2.5, 3.5).
+    expect(Array.from(x).map((t) => Math.round(t * 1e9) / 1e9)).toEqual([-1, 2.5, 3.5]);
+    const bad = (patch: Partial<typeof H>, n = 1) => () => native.otPcg!({ ...H, ...patch }, n, diag3, f3, f3, 1e-3, 10);
+    expect(bad({ colIdx: Int32Array.from([0, 1, 3, 0, 1, 0, 2]) })).toThrow(FormatError); // column past N
+    expect(bad({ colIdx: Int32Array.from([1, 0, 2, 0, 1, 0, 2]) })).toThrow(FormatError); // row 0 not led by its diagonal
+    expect(bad({ colIdx: Int32Array.from([0, 1, 2, 1, 0, 0, 2]) })).toThrow(FormatError); // row 1 not ended by its diagonal
+    expect(bad({ colIdx: Int32Array.from([0, 0, 2, 0, 1, 0, 2]) })).toThrow(FormatError); // row 0 reaching its own block
+    expect(bad({ colIdx: Int32Array.from([0, 1, 2, 2, 1, 0, 2]) })).toThrow(FormatError); // row 1 reaching its own block
+    expect(bad({ rowPtr: Int32Array.from([0, 3, 3, 7]) })).toThrow(FormatError); // row 1 empty
+    expect(bad({ rowPtr: Int32Array.from([0, 5, 3, 7]) })).toThrow(FormatError);
+    expect(bad({ values: Float64Array.from([1, 1]) })).toThrow(ShapeError);
+    expect(bad({}, 4)).toThrow(ShapeError);
+    expect(() => native.otPcg!(H, 1, f3, f3, new Float64Array(2), 1e-3, 10)).toThrow(ShapeError);
     const buf = hessianBuffers(3, 4, 12);
     const D: OtCost = { kind: 'dense', rows: 3, cols: 4, data: new Float64Array(12) };
     expect(() => native.otSparsify!(D, new Float64Array(11), f3, new Float64Array(4), 0.1, buf)).toThrow(ShapeError);
