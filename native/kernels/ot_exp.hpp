@@ -23,6 +23,14 @@ struct OtLanes;
 
 template <SimdLevel L>
 struct OtLanes<L, __m256d> {
+  static constexpr int64_t width = 4;
+  static __m256d load(const double* p) { return _mm256_loadu_pd(p); }
+  static void store(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
+  // (v0 + v1) + (v2 + v3).
+  static double sum(__m256d v) {
+    const __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
+    return (_mm_cvtsd_f64(lo) + _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo))) + (_mm_cvtsd_f64(hi) + _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi)));
+  }
   static __m256d set(double v) { return _mm256_set1_pd(v); }
   static __m256d add(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
   static __m256d sub(__m256d a, __m256d b) { return _mm256_sub_pd(a, b); }
@@ -43,6 +51,10 @@ struct OtLanes<L, __m256d> {
 // vector through; the zero-masked forms with a full mask are the same instruction without it.
 template <SimdLevel L>
 struct OtLanes<L, __m512d> {
+  static constexpr int64_t width = 8;
+  static __m512d load(const double* p) { return _mm512_loadu_pd(p); }
+  static void store(double* p, __m512d v) { _mm512_storeu_pd(p, v); }
+  static double sum(__m512d v) { return _mm512_reduce_add_pd(v); }
   static __m512d set(double v) { return _mm512_set1_pd(v); }
   static __m512d add(__m512d a, __m512d b) { return _mm512_add_pd(a, b); }
   static __m512d sub(__m512d a, __m512d b) { return _mm512_sub_pd(a, b); }

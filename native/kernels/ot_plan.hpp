@@ -268,35 +268,51 @@ Status otExpm1Dot(int64_t rows, int64_t cols, const double* P, const double* df,
   return Status::okay();
 }
 
-// sum_j row[j] x[j]: four vector accumulators (the FMA latency would bound one or two: a row of K
-// sits in L1/L2 and the loop is not memory-bound there), then the tail in order.
+#if defined(__x86_64__) || defined(_M_X64)
+// The vector part of otRowDot at V's width from j on: four accumulators (the FMA latency would
+// bound one or two: a row of K sits in L1/L2 and the loop is not memory-bound there), then one
+// vector at a time; j is left at the first entry not summed.
+template <SimdLevel L, class V>
+inline double otRowDotLanes(const double* row, const double* x, int64_t cols, int64_t& j) {
+  using O = OtLanes<L, V>;
+  constexpr int64_t W = O::width;
+  V s0 = O::set(0.0), s1 = s0, s2 = s0, s3 = s0;
+  for (; j + 4 * W <= cols; j += 4 * W) {
+    s0 = O::fma(O::load(row + j), O::load(x + j), s0);
+    s1 = O::fma(O::load(row + j + W), O::load(x + j + W), s1);
+    s2 = O::fma(O::load(row + j + 2 * W), O::load(x + j + 2 * W), s2);
+    s3 = O::fma(O::load(row + j + 3 * W), O::load(x + j + 3 * W), s3);
+  }
+  for (; j + W <= cols; j += W) s0 = O::fma(O::load(row + j), O::load(x + j), s0);
+  return O::sum(O::add(O::add(s0, s1), O::add(s2, s3)));
+}
+
+// part[j] += row[j] * xi at V's width from j on, two vectors a step; j as in otRowDotLanes.
+template <SimdLevel L, class V>
+inline void otRowAxpyLanes(const double* row, double xi, int64_t cols, double* part, int64_t& j) {
+  using O = OtLanes<L, V>;
+  constexpr int64_t W = O::width;
+  const V vx = O::set(xi);
+  for (; j + 2 * W <= cols; j += 2 * W) {
+    const V p0 = O::fma(O::load(row + j), vx, O::load(part + j));
+    const V p1 = O::fma(O::load(row + j + W), vx, O::load(part + j + W));
+    O::store(part + j, p0);
+    O::store(part + j + W, p1);
+  }
+  for (; j + W <= cols; j += W) O::store(part + j, O::fma(O::load(row + j), vx, O::load(part + j)));
+}
+#endif
+
+// sum_j row[j] x[j]: the vector part at the level's width, then the tail in order.
 template <SimdLevel L>
 inline double otRowDot(const double* row, const double* x, int64_t cols) {
   int64_t j = 0;
   double s = 0;
 #if defined(__x86_64__) || defined(_M_X64)
   if constexpr (L == SimdLevel::Avx512) {
-    __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    for (; j + 32 <= cols; j += 32) {
-      s0 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j), _mm512_loadu_pd(x + j), s0);
-      s1 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j + 8), _mm512_loadu_pd(x + j + 8), s1);
-      s2 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j + 16), _mm512_loadu_pd(x + j + 16), s2);
-      s3 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j + 24), _mm512_loadu_pd(x + j + 24), s3);
-    }
-    for (; j + 8 <= cols; j += 8) s0 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j), _mm512_loadu_pd(x + j), s0);
-    s = _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3)));
+    s = otRowDotLanes<L, __m512d>(row, x, cols, j);
   } else if constexpr (L == SimdLevel::Avx2) {
-    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-    for (; j + 16 <= cols; j += 16) {
-      s0 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(x + j), s0);
-      s1 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 4), _mm256_loadu_pd(x + j + 4), s1);
-      s2 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 8), _mm256_loadu_pd(x + j + 8), s2);
-      s3 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j + 12), _mm256_loadu_pd(x + j + 12), s3);
-    }
-    for (; j + 4 <= cols; j += 4) s0 = _mm256_fmadd_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(x + j), s0);
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3)));
-    s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    s = otRowDotLanes<L, __m256d>(row, x, cols, j);
   }
 #endif
   for (; j < cols; j++) s += row[j] * x[j];
@@ -309,19 +325,9 @@ inline void otRowAxpy(const double* row, double xi, int64_t cols, double* part) 
   int64_t j = 0;
 #if defined(__x86_64__) || defined(_M_X64)
   if constexpr (L == SimdLevel::Avx512) {
-    const __m512d vx = _mm512_set1_pd(xi);
-    for (; j + 16 <= cols; j += 16) {
-      const __m512d p0 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j), vx, _mm512_loadu_pd(part + j));
-      const __m512d p1 = _mm512_fmadd_pd(_mm512_loadu_pd(row + j + 8), vx, _mm512_loadu_pd(part + j + 8));
-      _mm512_storeu_pd(part + j, p0);
-      _mm512_storeu_pd(part + j + 8, p1);
-    }
-    for (; j + 8 <= cols; j += 8) _mm512_storeu_pd(part + j, _mm512_fmadd_pd(_mm512_loadu_pd(row + j), vx, _mm512_loadu_pd(part + j)));
+    otRowAxpyLanes<L, __m512d>(row, xi, cols, part, j);
   } else if constexpr (L == SimdLevel::Avx2) {
-    const __m256d vx = _mm256_set1_pd(xi);
-    for (; j + 4 <= cols; j += 4) {
-      _mm256_storeu_pd(part + j, _mm256_fmadd_pd(_mm256_loadu_pd(row + j), vx, _mm256_loadu_pd(part + j)));
-    }
+    otRowAxpyLanes<L, __m256d>(row, xi, cols, part, j);
   }
 #endif
   for (; j < cols; j++) part[j] += row[j] * xi;
