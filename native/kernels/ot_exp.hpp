@@ -28,8 +28,9 @@ struct OtLanes<L, __m256d> {
   static void store(double* p, __m256d v) { _mm256_storeu_pd(p, v); }
   // (v0 + v1) + (v2 + v3).
   static double sum(__m256d v) {
-    const __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
-    return (_mm_cvtsd_f64(lo) + _mm_cvtsd_f64(_mm_unpackhi_pd(lo, lo))) + (_mm_cvtsd_f64(hi) + _mm_cvtsd_f64(_mm_unpackhi_pd(hi, hi)));
+    alignas(32) double lanes[4];
+    _mm256_store_pd(lanes, v);
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
   }
   static __m256d set(double v) { return _mm256_set1_pd(v); }
   static __m256d add(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
