@@ -1,3 +1,4 @@
+import { epsilonScaling } from './epsilon-scaling.js';
 import { stabilizedIterations } from './stabilized.js';
 import { pcg, projectGauge } from './sns-cg.js';
 import { hessianBuffers, sparsifiedHessian } from './sns-hessian.js';
@@ -24,6 +25,8 @@ const CLIP = 100;
 
 /**
  * Sinkhorn-Newton-Sparse (Tang et al., ICLR 2024), as specified in the project notes:
+ * 0. without a warm start, epsilon scaling: Sinkhorn at 10 and 3.16 times epsilon, each until its
+ *    marginal error is at most `switchError` (src/ot/epsilon-scaling.ts; SnsOptions.epsilonScaling);
  * 1. log-domain Sinkhorn (the stabilized form, src/ot/stabilized.ts) for at least `warmupIterations`
  *    (8) iterations and then until the marginal error is at most `switchError` (0.1), at most
  *    `maxWarmupIterations` (300) in all, or until converged (the switch rule: see SnsOptions);
@@ -42,6 +45,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const C = ctx.C;
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
   const P = new Float64Array(len);
+  if (p.f0 === null && p.epsilonScaling > 1) yield* epsilonScaling(ctx, P);
   // The Sinkhorn steps run on a kernel stored in P's array (it is rebuilt before each Newton step).
   if (yield* stabilizedIterations(ctx, p.maxWarmup, 'sinkhorn', P, { error: p.switchError, after: p.warmup })) return true;
   const r = new Float64Array(n);

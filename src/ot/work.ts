@@ -63,12 +63,16 @@ function rowBlocks(C: OtCost): Int32Array {
   return Int32Array.from(bounds);
 }
 
+function epsLog(v: Float64Array, eps: number): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = eps * Math.log(v[i]);
+  return out;
+}
+
 export function makeCtx(be: Backend, p: Problem): Ctx {
   const { n, m, eps, a, b } = p;
-  const epsLogA = new Float64Array(n);
-  const epsLogB = new Float64Array(m);
-  for (let i = 0; i < n; i++) epsLogA[i] = eps * Math.log(a[i]);
-  for (let j = 0; j < m; j++) epsLogB[j] = eps * Math.log(b[j]);
+  const epsLogA = epsLog(a, eps);
+  const epsLogB = epsLog(b, eps);
   return {
     be,
     p,
@@ -96,6 +100,14 @@ export function makeCtx(be: Backend, p: Problem): Ctx {
   };
 }
 
+/**
+ * The same problem and state at another epsilon (SNS's epsilon scaling): shares the potentials,
+ * counters, history and scratch; its tol is 0, so no stage there counts as converged.
+ */
+export function withEpsilon(ctx: Ctx, eps: number): Ctx {
+  return { ...ctx, eps, p: { ...ctx.p, eps, tol: 0 }, epsLogA: epsLog(ctx.a, eps), epsLogB: epsLog(ctx.b, eps) };
+}
+
 export function checkAbort(ctx: Ctx): void {
   if (ctx.p.signal?.aborted) throw new AbortError();
 }
@@ -103,7 +115,7 @@ export function checkAbort(ctx: Ctx): void {
 /** Appends to the history and tells onIteration. */
 export function record(ctx: Ctx, err: number, phase: 'sinkhorn' | 'newton'): void {
   ctx.st.history.push(err);
-  ctx.p.onIteration?.({ iteration: ctx.st.iterations, marginalError: err, phase });
+  ctx.p.onIteration?.({ iteration: ctx.st.iterations, marginalError: err, phase, epsilon: ctx.eps });
   checkAbort(ctx);
 }
 

@@ -362,10 +362,10 @@ describe('bad inputs give typed errors', () => {
 
 describe('SNS stage 1: a minimum count, then on until the switch error', () => {
   const { a: ga, b: gb, C: gC } = gridHistograms(7, 5);
-  // The Sinkhorn iterations run before the first Newton step.
+  // The Sinkhorn iterations run before the first Newton step (no epsilon scaling ahead of them).
   const warmupOf = (sns: object): { warm: number; firstNewtonFrom: number; r: SinkhornResult } => {
     const seen: { iteration: number; marginalError: number; phase: string }[] = [];
-    const r = sinkhorn(ga, gb, gC, { epsilonRelative: 1e-3, method: 'sns', maxIter: 5000, sns, onIteration: (x) => seen.push({ ...x }) });
+    const r = sinkhorn(ga, gb, gC, { epsilonRelative: 1e-3, method: 'sns', maxIter: 5000, sns: { epsilonScaling: 1, ...sns }, onIteration: (x) => seen.push({ ...x }) });
     const first = seen.findIndex((x) => x.phase === 'newton');
     expect(first).toBeGreaterThan(0);
     return { warm: seen[first - 1].iteration, firstNewtonFrom: seen[first - 1].marginalError, r };
@@ -393,5 +393,77 @@ describe('SNS stage 1: a minimum count, then on until the switch error', () => {
     for (const switchError of [-1, NaN, Infinity]) expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { switchError } })).toThrow(FormatError);
     expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { switchError: '0.1' as unknown as number } })).toThrow(TypeError);
     for (const maxWarmupIterations of [1.5, -3, NaN]) expect(() => sinkhorn(ga, gb, gC, { epsilonRelative: 0.1, method: 'sns', sns: { maxWarmupIterations } })).toThrow(FormatError);
+  });
+});
+
+describe('SNS epsilon scaling', () => {
+  const { a: ga, b: gb, C: gC } = gridHistograms(7, 5);
+  const eps = 1e-3 * Math.max(...gC.data);
+  type Seen = { iteration: number; marginalError: number; phase: string; epsilon: number };
+  const run = (extra: object): { seen: Seen[]; r: SinkhornResult } => {
+    const seen: Seen[] = [];
+    const r = sinkhorn(ga, gb, gC, { epsilon: eps, method: 'sns', maxIter: 5000, ...extra, onIteration: (x) => seen.push({ ...x }) });
+    return { seen, r };
+  };
+  // The epsilons in the order they ran, with the last error reported at each.
+  const stagesOf = (seen: Seen[]): { epsilon: number; lastError: number; count: number }[] => {
+    const out: { epsilon: number; lastError: number; count: number }[] = [];
+    for (const x of seen) {
+      if (out.length === 0 || out[out.length - 1].epsilon !== x.epsilon) out.push({ epsilon: x.epsilon, lastError: x.marginalError, count: 0 });
+      out[out.length - 1].lastError = x.marginalError;
+      out[out.length - 1].count++;
+    }
+    return out;
+  };
+  it('default: stages at 10 and 3.16 times epsilon, each to the switch error, then the problem at epsilon', () => {
+    const { seen, r } = run({});
+    expect(r.converged).toBe(true);
+    const stages = stagesOf(seen);
+    expect(stages.map((x) => x.epsilon / eps)).toEqual([10, 10 / Math.sqrt(10), 1].map((x) => expect.closeTo(x, 12)));
+    // Far from the optimum at the start (this problem needs many Sinkhorn steps), and each coarse
+    // stage ends at the switch error of its own epsilon, in Sinkhorn steps only.
+    for (const st of stages.slice(0, 2)) {
+      expect(st.lastError).toBeLessThanOrEqual(0.1);
+      expect(st.count).toBeGreaterThan(1);
+    }
+    expect(seen.filter((x) => x.epsilon !== eps).every((x) => x.phase === 'sinkhorn')).toBe(true);
+    expect(seen.filter((x) => x.phase === 'newton').every((x) => x.epsilon === eps)).toBe(true);
+    // Fewer iterations than without it, and the same optimum.
+    const off = run({ sns: { epsilonScaling: 1 } });
+    expect(off.r.converged).toBe(true);
+    expect(stagesOf(off.seen).map((x) => x.epsilon)).toEqual([eps]);
+    expect(r.iterations).toBeLessThan(off.r.iterations);
+    expect(Math.abs(r.cost - off.r.cost)).toBeLessThanOrEqual(1e-6 * off.r.cost);
+    expect(r.history.length).toBe(seen.length);
+  });
+  it('other starting multiples; none on a warm start; maxWarmupIterations bounds the stages together', () => {
+    const stages100 = stagesOf(run({ sns: { epsilonScaling: 100 } }).seen).map((x) => x.epsilon / eps);
+    // 100, 31.6, 10, 3.16 (a stage within one sweep ends the scaling, so maybe fewer), then 1.
+    const expected = [100, 100 / Math.sqrt(10), 10, 10 / Math.sqrt(10)];
+    expect(stages100[stages100.length - 1]).toBe(1);
+    stages100.slice(0, -1).forEach((x, k) => expect(x).toBeCloseTo(expected[k], 10));
+    expect(stagesOf(run({ sns: { epsilonScaling: 2 } }).seen).map((x) => x.epsilon / eps)).toEqual([2, 1]);
+    const cold = run({});
+    const warm = run({ f0: cold.r.f, g0: cold.r.g });
+    expect(stagesOf(warm.seen).map((x) => x.epsilon)).toEqual([eps]);
+    const capped = run({ sns: { maxWarmupIterations: 8 } });
+    expect(capped.seen.filter((x) => x.epsilon !== eps && x.iteration > 0).length).toBeLessThanOrEqual(8);
+    expect(capped.r.converged).toBe(true);
+  });
+  it('a stage done within one sweep ends the scaling', () => {
+    // After one sweep at 10 epsilon this cloud is at 0.26, under a switch error of 0.5.
+    const Cq = pointCloudCost(80, 80, 'sq', 5);
+    const u = uniform(80);
+    const seen: Seen[] = [];
+    const sq = 1e-3 * Math.max(...Cq.data);
+    const r = sinkhorn(u, u, Cq, { epsilon: sq, method: 'sns', sns: { switchError: 0.5 }, onIteration: (x) => seen.push({ ...x }) });
+    expect(r.converged).toBe(true);
+    const stages = stagesOf(seen);
+    expect(stages.map((x) => x.epsilon / sq)).toEqual([expect.closeTo(10, 12), 1]);
+    expect(stages[0].count).toBe(2); // the starting point and one sweep
+  });
+  it('bad values are typed errors', () => {
+    for (const epsilonScaling of [0.5, 0, -1, NaN, Infinity]) expect(() => sinkhorn(ga, gb, gC, { epsilon: eps, method: 'sns', sns: { epsilonScaling } })).toThrow(FormatError);
+    expect(() => sinkhorn(ga, gb, gC, { epsilon: eps, method: 'sns', sns: { epsilonScaling: '10' as unknown as number } })).toThrow(TypeError);
   });
 });
