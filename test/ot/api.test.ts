@@ -320,6 +320,20 @@ describe('bad inputs give typed errors', () => {
     expect(() => sinkhorn([0.5, 0.5], [0.5, 0.5], bad, opts)).toThrow(FormatError);
     bad.data[3] = Infinity;
     expect(() => sinkhorn([0.5, 0.5], [0.5, 0.5], bad, opts)).toThrow(FormatError);
+    // Every position (the four-way sums of the check and its tail), both dtypes, each non-finite
+    // value: the error names the entry.
+    for (const Ctor of [Float64Array, Float32Array]) {
+      for (const value of [NaN, Infinity, -Infinity]) {
+        for (let k = 0; k < 15; k++) {
+          const data = new Ctor(15).fill(0.25);
+          data[k] = value;
+          const u = [1 / 3, 1 / 3, 1 / 3];
+          expect(() => sinkhorn(u, [0.2, 0.2, 0.2, 0.2, 0.2], new DenseMatrix(3, 5, data), opts)).toThrow(
+            `C[${Math.floor(k / 5)}, ${k % 5}] = ${data[k]}: costs must be finite`,
+          );
+        }
+      }
+    }
     const badCsr = CsrMatrix.fromArrays({ rows: 2, cols: 2, rowPtr: Int32Array.from([0, 1, 2]), colIdx: Int32Array.from([0, 5]), values: Float64Array.from([1, 2]) }, { validate: false });
     expect(() => sinkhorn([0.5, 0.5], [0.5, 0.5], badCsr, opts)).toThrow(FormatError);
     expect(() => sinkhorn([0.5, 0.5], [0.5, 0.5], [[1, 2], [3, 4]] as unknown as DenseMatrix, opts)).toThrow(TypeError);
