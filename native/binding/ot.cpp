@@ -5,14 +5,14 @@
 //                  (>= cols), r0, r1)
 //   otLseColsShiftedDense(rows, cols, data, u (>= rows), eps, shift, colSum (>= cols), r0, r1)
 //   otPlanPassDense(rows, cols, data, f (>= rows), g (>= cols), eps, P: Float64Array (rows*cols) | null,
-//                   rowSums (>= rows), colSums (>= cols), stats (>= 2), r0, r1)
+//                   rowSums (>= rows), colSums (>= cols), stats (>= 2) | null, r0, r1)
 //   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
 //                   r0, r1) -> number
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
 //   otScalingSweepDense(rows, cols, K: Float64Array (rows*cols), v (>= cols), a, uOld, uNew (>= rows),
 //                   colAcc (>= cols), r0, r1) -> the rows' marginal error (kernels/ot_plan.hpp)
 //   otPlanPassCsr(C: { rows, cols, rowPtr, colIdx, values: Float64Array|Float32Array }, f, g, eps,
-//                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats, r0, r1)
+//                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats | null, r0, r1)
 //   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1) -> number
 //   otScalingSweepCsr(K: CSR with Float64Array values, v, a, uOld, uNew, colAcc, r0, r1) -> number
 //   otLseRowsCsr(C, v (>= cols), eps, out (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
@@ -139,16 +139,15 @@ Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
   double* P = const_cast<double*>(optionalF64(info, 6, fn, "P", a.rows * a.cols));
   Napi::Float64Array rowSums = getF64(info, 7, "rowSums");
   Napi::Float64Array colSums = getF64(info, 8, "colSums");
-  Napi::Float64Array stats = getF64(info, 9, "stats");
+  double* stats = const_cast<double*>(optionalF64(info, 9, fn, "stats", 2));
   requireLength(f, a.rows, fn, "f", true);
   requireLength(g, a.cols, fn, "g", true);
   requireLength(rowSums, a.rows, fn, "rowSums", true);
   requireLength(colSums, a.cols, fn, "colSums", true);
-  requireLength(stats, 2, fn, "stats", true);
   withDtype(a.dtype, [&](auto t) {
     using T = decltype(t);
     check(env, kernels(env).otPlanPass(T{})(a.rows, a.cols, dataOf<T>(a.data), f.Data(), g.Data(), a.eps, P,
-                                            rowSums.Data(), colSums.Data(), stats.Data(), a.r0, a.r1));
+                                            rowSums.Data(), colSums.Data(), stats, a.r0, a.r1));
   });
   return env.Undefined();
 }
@@ -258,16 +257,15 @@ Napi::Value OtPlanPassCsr(const Napi::CallbackInfo& info) {
   double* P = const_cast<double*>(optionalF64(info, 4, fn, "P", a.nnz));
   Napi::Float64Array rowSums = getF64(info, 5, "rowSums");
   Napi::Float64Array colSums = getF64(info, 6, "colSums");
-  Napi::Float64Array stats = getF64(info, 7, "stats");
+  double* stats = const_cast<double*>(optionalF64(info, 7, fn, "stats", 2));
   requireLength(f, a.C.rows, fn, "f", true);
   requireLength(g, a.C.cols, fn, "g", true);
   requireLength(rowSums, a.C.rows, fn, "rowSums", true);
   requireLength(colSums, a.C.cols, fn, "colSums", true);
-  requireLength(stats, 2, fn, "stats", true);
   withDtype(a.C.dtype, [&](auto t) {
     using T = decltype(t);
     check(env, kernels(env).otPlanPassCsr(T{})(a.C.view<T>(), f.Data(), g.Data(), eps, P, rowSums.Data(),
-                                               colSums.Data(), stats.Data(), a.r0, a.r1));
+                                               colSums.Data(), stats, a.r0, a.r1));
   });
   return env.Undefined();
 }

@@ -102,7 +102,7 @@ bool otStabilizedSteps(const OtLogProblem<T>& p, OtLogOutcome& out) {
     std::fill(colSum.begin(), colSum.end(), 0.0);
     double cost = 0, ent = 0, err = 0;
     for (int64_t i = 0; i < n; i++) {
-      otPlanRow<L, T>(p.C + i * m, f[i], g, m, inv, K.data() + i * m, colSum.data(), rowSum[i], cost, ent);
+      otPlanRow<L, T, false>(p.C + i * m, f[i], g, m, inv, K.data() + i * m, colSum.data(), rowSum[i], cost, ent);
     }
     bool usable = true;
     for (int64_t i = 0; i < n; i++) {

@@ -75,7 +75,11 @@ Status otPlanPassCsr(const CsrView<T>& C, const double* f, const double* g, doub
   if (!s.ok()) return s;
   const double inv = 1.0 / eps;
   const int64_t cols = C.cols;
-  return otCsrRowsIntoColumns(C.rowPtr, r0, r1, cols, 2, colSums, stats, [&](int64_t i, double* part, double* sc) {
+  // Without stats (null) the sums go to a scratch pair: on a CSR cost the scattered column adds
+  // dominate, not these two.
+  double unused[2] = {0, 0};
+  return otCsrRowsIntoColumns(C.rowPtr, r0, r1, cols, 2, colSums, stats != nullptr ? stats : unused,
+                              [&](int64_t i, double* part, double* sc) {
     const double fi = f[i];
     double rs = 0, cost = 0, ent = 0;
     int64_t k = C.rowPtr[i];

@@ -1,8 +1,8 @@
 // Optimal-transport kernels of the Newton stage (SNS) and of scaling-form Sinkhorn, over a dense
 // row-major cost C (rows x cols, f64 or f32) and dense f64 plan / kernel arrays of the same shape:
 //   otPlanPass:      P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij,
-//                    colSums[j] += sum_i P_ij, stats[0] += sum P_ij C_ij, stats[1] += sum P_ij log P_ij,
-//                    P stored unless null
+//                    colSums[j] += sum_i P_ij, stats[0] += sum P_ij C_ij, stats[1] += sum P_ij log P_ij
+//                    unless stats is null, P stored unless null
 //   otExpm1Dot:      *acc += sum_ij P_ij (expm1(t) - t), t = scale (df_i + dg_j)
 //   otKernelMatvec:  y_i = sum_j K_ij x_j, or y_j += sum_i K_ij x_i (transpose)
 //   otScalingSweep:  the row half of a scaling-form Sinkhorn iteration with K^T u fused in
@@ -98,7 +98,10 @@ inline __m256d otHigh4(__m512d v) {
 }
 #endif
 
-template <SimdLevel L, class T>
+// Stats: cost and ent accumulated (the caller wants <C,P> and sum P log P); without, the row and
+// column sums and P only, a third fewer vector operations per entry (what the Sinkhorn anchors
+// and the SNS Newton steps need).
+template <SimdLevel L, class T, bool Stats>
 inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, double inv, double* Prow, double* colPart,
                       double& rowSum, double& cost, double& ent) {
   int64_t j = 0;
@@ -111,9 +114,11 @@ inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, do
     // One block of 4 entries into the row's accumulators, in the order every x86 level keeps.
     auto add4 = [&](__m256d p, __m256d c, __m256d t) {
       vr = _mm256_add_pd(vr, p);
-      vc = _mm256_fmadd_pd(p, c, vc);
-      // p = 0 contributes 0 (the JS twin skips it: 0 * -Infinity would be NaN).
-      ve = _mm256_add_pd(ve, _mm256_and_pd(_mm256_cmp_pd(p, zero, _CMP_GT_OQ), _mm256_mul_pd(p, t)));
+      if constexpr (Stats) {
+        vc = _mm256_fmadd_pd(p, c, vc);
+        // p = 0 contributes 0 (the JS twin skips it: 0 * -Infinity would be NaN).
+        ve = _mm256_add_pd(ve, _mm256_and_pd(_mm256_cmp_pd(p, zero, _CMP_GT_OQ), _mm256_mul_pd(p, t)));
+      }
     };
     if constexpr (L == SimdLevel::Avx512) {
       // The exp at 8 lanes (half the instructions where the FMA units are 512 bits wide: Zen 5,
@@ -154,8 +159,10 @@ inline void otPlanRow(const T* row, double fi, const double* g, int64_t cols, do
     const double p = otExpAny<L>(t);
     rs += p;
     colPart[j] += p;
-    cs += p * c;
-    if (p > 0) es += p * t;
+    if constexpr (Stats) {
+      cs += p * c;
+      if (p > 0) es += p * t;
+    }
     if (Prow != nullptr) Prow[j] = p;
   }
   rowSum = rs;
@@ -176,13 +183,14 @@ Status otPlanPass(int64_t rows, int64_t cols, const T* C, const double* f, const
     double* part = colPart.data() + t * cols;
     double cost = 0, ent = 0;
     for (int64_t i = rt.begin(t); i < rt.begin(t + 1); i++) {
-      otPlanRow<L, T>(C + i * cols, f[i], g, cols, inv, P == nullptr ? nullptr : P + i * cols, part, rowSums[i], cost,
-                      ent);
+      double* Prow = P == nullptr ? nullptr : P + i * cols;
+      if (stats != nullptr) otPlanRow<L, T, true>(C + i * cols, f[i], g, cols, inv, Prow, part, rowSums[i], cost, ent);
+      else otPlanRow<L, T, false>(C + i * cols, f[i], g, cols, inv, Prow, part, rowSums[i], cost, ent);
     }
     scal[2 * t] = cost;
     scal[2 * t + 1] = ent;
   });
-  for (int64_t t = 0; t < rt.tasks; t++) {
+  for (int64_t t = 0; stats != nullptr && t < rt.tasks; t++) {
     stats[0] += scal[2 * t];
     stats[1] += scal[2 * t + 1];
   }

@@ -53,13 +53,13 @@ interface OtAddon {
   otLseRowsDense(rows: number, cols: number, data: Values, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void;
   otLseColsDense(rows: number, cols: number, data: Values, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
   otLseColsShiftedDense?(rows: number, cols: number, data: Values, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
-  otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
+  otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
   otLseRowsCsr?(C: CsrCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess: Float64Array | null): void;
   otLseColsCsr?(C: CsrCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
   otLseColsShiftedCsr?(C: CsrCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
-  otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array, r0: number, r1: number): void;
+  otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number): void;
   otExpm1DotCsr?(C: CsrCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
   otScalingSweepCsr?(K: CsrCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;

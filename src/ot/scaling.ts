@@ -17,7 +17,7 @@ function* buildKernel(ctx: Ctx): Work<OtCost> {
   const K = new Float64Array(kernelEntries(C));
   const rowSum = new Float64Array(ctx.n);
   const colSum = new Float64Array(ctx.m);
-  yield* planPass(ctx, new Float64Array(ctx.n), new Float64Array(ctx.m), K, rowSum, colSum, new Float64Array(2));
+  yield* planPass(ctx, new Float64Array(ctx.n), new Float64Array(ctx.m), K, rowSum, colSum, null);
   return C.kind === 'dense' ? { kind: 'dense', rows: C.rows, cols: C.cols, data: K } : { ...C, values: K };
 }
 

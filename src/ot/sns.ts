@@ -50,7 +50,6 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   if (yield* stabilizedIterations(ctx, p.maxWarmup, 'sinkhorn', P, { error: p.switchError, after: p.warmup })) return true;
   const r = new Float64Array(n);
   const c = new Float64Array(m);
-  const stats = new Float64Array(2);
   const N = n + m;
   const G = new Float64Array(N);
   const x = new Float64Array(N);
@@ -62,7 +61,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   let recordNext = false;
   for (;;) {
     checkAbort(ctx);
-    yield* planPass(ctx, f, g, P, r, c, stats);
+    yield* planPass(ctx, f, g, P, r, c, null);
     let err = 0;
     for (let i = 0; i < n; i++) {
       G[i] = a[i] - r[i];

@@ -58,7 +58,6 @@ export function* stabilizedIterations(
   const K: OtCost = C.kind === 'dense' ? { kind: 'dense', rows: n, cols: m, data: values } : { ...C, values };
   const rowSum = new Float64Array(n);
   const colSum = new Float64Array(m);
-  const stats = new Float64Array(2);
   let u = new Float64Array(n);
   let uNext = new Float64Array(n);
   let v = new Float64Array(m);
@@ -78,7 +77,7 @@ export function* stabilizedIterations(
   let logRun = 1;
   for (;;) {
     // Anchor K on the current potentials: the plan itself, u = v = 1.
-    yield* planPass(ctx, st.f, st.g, values, rowSum, colSum, stats);
+    yield* planPass(ctx, st.f, st.g, values, rowSum, colSum, null);
     let err = 0;
     let usable = true;
     for (let i = 0; i < n; i++) {

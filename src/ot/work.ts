@@ -160,10 +160,10 @@ export function* lseCols(ctx: Ctx, u: Float64Array, out: Float64Array, guess: Fl
   for (let j = 0; j < ctx.m; j++) out[j] = eps * (colMax[j] + Math.log(colSum[j]));
 }
 
-/** Plan pass: row and column sums, stats = [<C,P>, sum P log P], P stored unless null. */
-export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64Array | null, r: Float64Array, c: Float64Array, stats: Float64Array): Work<void> {
+/** Plan pass: row and column sums, stats = [<C,P>, sum P log P] unless null, P stored unless null. */
+export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64Array | null, r: Float64Array, c: Float64Array, stats: Float64Array | null): Work<void> {
   c.fill(0);
-  stats.fill(0);
+  stats?.fill(0);
   const B = ctx.blocks;
   for (let k = 0; k + 1 < B.length; k++) {
     ctx.be.otPlanPass(ctx.C, f, g, ctx.eps, P, r, c, stats, B[k], B[k + 1]);

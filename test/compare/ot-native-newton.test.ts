@@ -144,6 +144,29 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
     );
   });
 
+  it('plan pass without stats (null): the same P, row and column sums, bit for bit, on both backends, dense and CSR', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.integer({ min: 1, max: 30 }), fc.boolean(), ({ C, u, v, eps, rnd }, cut, sparse) => {
+        const S = sparse ? csrOf(C, rnd, 0.5) : C;
+        const len = S.kind === 'dense' ? S.rows * S.cols : S.rowPtr[S.rows];
+        for (const be of [jsBackend, native]) {
+          const run = (stats: Float64Array | null) => {
+            const P = new Float64Array(len);
+            const r = new Float64Array(S.rows);
+            const c = new Float64Array(S.cols).fill(0.25);
+            const k = Math.min(cut, S.rows);
+            be.otPlanPass(S, u, v, eps, P, r, c, stats, 0, k);
+            be.otPlanPass(S, u, v, eps, P, r, c, stats, k, S.rows);
+            return [P, r, c].map((x) => Buffer.from(x.buffer).toString('hex'));
+          };
+          expect(run(null)).toEqual(run(Float64Array.from([1, -1])));
+        }
+      }),
+      runs,
+    );
+  });
+
   it('expm1 line-search sum, from tiny steps (no cancellation) to overflowing ones', () => {
     const native = load.backend!;
     fc.assert(

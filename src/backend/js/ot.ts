@@ -138,13 +138,13 @@ export function otPlanPass(
   P: Float64Array | null,
   rowSums: Float64Array,
   colSums: Float64Array,
-  stats: Float64Array,
+  stats: Float64Array | null,
   r0: number,
   r1: number,
 ): void {
   const inv = 1 / eps;
-  let cost = stats[0];
-  let ent = stats[1];
+  let cost = stats === null ? 0 : stats[0];
+  let ent = stats === null ? 0 : stats[1];
   if (C.kind === 'dense') {
     const m = C.cols;
     const d = C.data;
@@ -184,8 +184,10 @@ export function otPlanPass(
       rowSums[i] = rs;
     }
   }
-  stats[0] = cost;
-  stats[1] = ent;
+  if (stats !== null) {
+    stats[0] = cost;
+    stats[1] = ent;
+  }
 }
 
 const EM1_CUT = 0.34657359027997264; // ln2 / 2
