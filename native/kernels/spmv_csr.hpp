@@ -29,13 +29,19 @@ namespace sparse {
 // mutated colIdx must never read outside x. Zen 5 changed one finding: where the gathers miss the
 // cache, a prefetch kGatherAhead entries ahead pays (gather_prefetch.hpp); Prefetch requires
 // e + kGatherAhead <= the length of ci.
+// Either column of a pair out of [0, cols): one unsigned max and one branch, where two tests take
+// two branches (a negative column is a huge unsigned one).
+inline bool pairOutOfRange(int32_t j0, int32_t j1, int64_t cols) {
+  return static_cast<int64_t>(std::max(static_cast<uint32_t>(j0), static_cast<uint32_t>(j1))) >= cols;
+}
+
 template <SimdLevel L, bool Prefetch, class T>
 inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
   Acc sum = 0;
   int64_t k = s;
   for (; k + 2 <= e; k += 2) {
     const int32_t j0 = ci[k], j1 = ci[k + 1];
-    if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
+    if (pairOutOfRange(j0, j1, cols)) return false;
     if constexpr (Prefetch) {
       prefetchGather<L>(ci, x, cols, k + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
@@ -67,7 +73,7 @@ inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_
   int64_t k = s;
   for (; k + 2 <= e; k += 2) {
     const int32_t j0 = ci[k], j1 = ci[k + 1];
-    if (outOfRange(j0, cols) || outOfRange(j1, cols)) return false;
+    if (pairOutOfRange(j0, j1, cols)) return false;
     if constexpr (Prefetch) {
       prefetchGather<L>(ci, x, cols, k + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
