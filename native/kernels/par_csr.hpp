@@ -4,6 +4,7 @@
 #pragma once
 
 #include "csr_check.hpp"
+#include "gather_prefetch.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "workspace.hpp"
@@ -33,6 +34,7 @@ bool checkRows(const CsrView<T>& A, int64_t b, int64_t e, int32_t* lo = nullptr,
   for (int64_t i = b; i < e; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > A.colIdxLen) return false;
+    if (start + kStreamAhead < A.colIdxLen) prefetchRead<L>(A.colIdx + start + kStreamAhead);  // gather_prefetch.hpp
     uint32_t rowMax = 0, rowMin = UINT32_MAX;
     for (int64_t k = start; k < end; k++) {
       const uint32_t j = ci[k];

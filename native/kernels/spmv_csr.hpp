@@ -148,6 +148,7 @@ bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, 
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
+    if (start + kStreamAhead < nnz) prefetchStreams<L>(A.colIdx, A.values, start + kStreamAhead);
     Acc sum = 0;
     const bool ok = Prefetch && end <= prefetchEnd ? rowDot<L, true>(A.colIdx, A.values, x, A.cols, start, end, sum)
                                                    : rowDot<L, false>(A.colIdx, A.values, x, A.cols, start, end, sum);
@@ -191,6 +192,7 @@ bool spmvTransposedRows(const CsrView<T>& A, const T* x, T* base, int64_t lo, in
     const Acc xi = alpha * static_cast<Acc>(x[i]);
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > limit) return false;
+    if (start + kStreamAhead < limit) prefetchStreams<L>(A.colIdx, A.values, start + kStreamAhead);
     for (int64_t k = start; k < end; k++) {
       if constexpr (Prefetch) {
         if (k < prefetchEnd) {
