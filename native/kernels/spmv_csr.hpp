@@ -17,42 +17,45 @@
 
 namespace sparse {
 
-// sum over k in [s, e) of v[k] * x[ci[k]] into `out`; false on a column out of [0, cols).
-// Products summed in storage order in double: what the scalar level runs for both dtypes, bit for
-// bit the JS twin, and what every level runs for f64. Measured on Zen 3 and Zen 4 against the
-// alternatives (vgatherdpd, x assembled into vectors with vector FMA, several accumulators,
-// software prefetch, column checks hoisted into a vector pass ahead of the row): none was faster,
-// several were slower: the loop is bound by memory and by its instruction count, and the
-// horizontal reduction of a vector accumulator lengthens each short row's add chain. Two entries a
-// step (still one accumulator, in order) halves the loop overhead: ~5% on the 5-point Laplacian
-// (Zen 3); four a step, their columns checked by two unsigned maxima and one branch, another
-// 2-5% on all three bench matrices (Intel model 207, CPU time of interleaved builds). The per-entry column check costs ~20% against an unchecked loop; it stays, since a
-// mutated colIdx must never read outside x. Zen 5 changed one finding: where the gathers miss the
-// cache, a prefetch kGatherAhead entries ahead pays (gather_prefetch.hpp); Prefetch requires
-// e + kGatherAhead <= the length of ci.
 // Either column of a pair out of [0, cols): one unsigned max and one branch, where two tests take
 // two branches (a negative column is a huge unsigned one).
 inline bool pairOutOfRange(int32_t j0, int32_t j1, int64_t cols) {
   return static_cast<int64_t>(std::max(static_cast<uint32_t>(j0), static_cast<uint32_t>(j1))) >= cols;
 }
 
-template <SimdLevel L, bool Prefetch, class T>
-inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, Acc& out) {
-  Acc sum = 0;
+// sum over k in [s, e) of v[k] * x[ci[k]] into `out`, one accumulator of type S, products added in
+// storage order; false on a column out of [0, cols). With S = double: what the scalar level runs
+// for both dtypes, bit for bit the JS twin, and what every level runs for f64; with S = float, the
+// f32 blocks below. Measured on Zen 3 and Zen 4 against the alternatives (vgatherdpd, x assembled
+// into vectors with vector FMA, several accumulators, column checks hoisted into a vector pass
+// ahead of the row): none was faster, several were slower; the horizontal reduction of a vector
+// accumulator lengthens each short row's add chain. Two entries a step (still one accumulator, in
+// order) halved the loop overhead: ~5% on the 5-point Laplacian (Zen 3); four a step, their
+// columns checked by two unsigned maxima and one branch, another 2-5% (Intel model 207). The
+// per-entry column check costs ~20% against an unchecked loop; it stays, since a mutated colIdx
+// must never read outside x. Each step of four prefetches A's streams kStreamAhead entries on
+// (gather_prefetch.hpp): on the Intel VM (model 207, CPU time of interleaved builds, one thread)
+// f64 SpMV went 1.31x faster on the Laplacian, 1.37x on the elasticity matrix, 1.21x power-law,
+// 1.17x random. Where the gathers miss the cache (Zen 5 finding), Prefetch also prefetches x
+// kGatherAhead entries on; it requires e + kGatherAhead <= the length of ci.
+template <SimdLevel L, bool Prefetch, class S, class T>
+inline bool dotInOrder(const int32_t* ci, const T* v, const T* x, int64_t cols, int64_t s, int64_t e, S& out) {
+  S sum = 0;
   int64_t k = s;
   for (; k + 4 <= e; k += 4) {
     const int32_t j0 = ci[k], j1 = ci[k + 1], j2 = ci[k + 2], j3 = ci[k + 3];
     if (pairOutOfRange(j0, j1, cols) | pairOutOfRange(j2, j3, cols)) return false;
+    prefetchStreams<L>(ci, v, k + kStreamAhead);
     if constexpr (Prefetch) {
       prefetchGather<L>(ci, x, cols, k + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 2 + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 3 + kGatherAhead);
     }
-    sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j0]);
-    sum += static_cast<Acc>(v[k + 1]) * static_cast<Acc>(x[j1]);
-    sum += static_cast<Acc>(v[k + 2]) * static_cast<Acc>(x[j2]);
-    sum += static_cast<Acc>(v[k + 3]) * static_cast<Acc>(x[j3]);
+    sum += static_cast<S>(v[k]) * static_cast<S>(x[j0]);
+    sum += static_cast<S>(v[k + 1]) * static_cast<S>(x[j1]);
+    sum += static_cast<S>(v[k + 2]) * static_cast<S>(x[j2]);
+    sum += static_cast<S>(v[k + 3]) * static_cast<S>(x[j3]);
   }
   if (k + 2 <= e) {
     const int32_t j0 = ci[k], j1 = ci[k + 1];
@@ -61,14 +64,14 @@ inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols
       prefetchGather<L>(ci, x, cols, k + kGatherAhead);
       prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
     }
-    sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j0]);
-    sum += static_cast<Acc>(v[k + 1]) * static_cast<Acc>(x[j1]);
+    sum += static_cast<S>(v[k]) * static_cast<S>(x[j0]);
+    sum += static_cast<S>(v[k + 1]) * static_cast<S>(x[j1]);
     k += 2;
   }
   if (k < e) {
     const int32_t j = ci[k];
     if (outOfRange(j, cols)) return false;
-    sum += static_cast<Acc>(v[k]) * static_cast<Acc>(x[j]);
+    sum += static_cast<S>(v[k]) * static_cast<S>(x[j]);
   }
   out = sum;
   return true;
@@ -81,43 +84,18 @@ inline bool rowDotSerial(const int32_t* ci, const T* v, const T* x, int64_t cols
 // (kF32Block + 1) * 2^-24 of the sum of the absolute terms, inside the f32 agreement of DESIGN.md.
 constexpr int64_t kF32Block = 32;
 
-// The float sum of entries [s, e) (at most kF32Block of them) into `block`.
-template <SimdLevel L, bool Prefetch>
-inline bool floatBlock(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
-                       float& block) {
-  float b = 0;
-  int64_t k = s;
-  for (; k + 2 <= e; k += 2) {
-    const int32_t j0 = ci[k], j1 = ci[k + 1];
-    if (pairOutOfRange(j0, j1, cols)) return false;
-    if constexpr (Prefetch) {
-      prefetchGather<L>(ci, x, cols, k + kGatherAhead);
-      prefetchGather<L>(ci, x, cols, k + 1 + kGatherAhead);
-    }
-    b += v[k] * x[j0];
-    b += v[k + 1] * x[j1];
-  }
-  if (k < e) {
-    const int32_t j = ci[k];
-    if (outOfRange(j, cols)) return false;
-    b += v[k] * x[j];
-  }
-  block = b;
-  return true;
-}
-
 template <SimdLevel L, bool Prefetch>
 inline bool rowDotF32Blocked(const int32_t* ci, const float* v, const float* x, int64_t cols, int64_t s, int64_t e,
                              Acc& out) {
   float block = 0;
   if (e - s <= kF32Block) {  // most rows: one block, none of the block loop's bookkeeping
-    if (!floatBlock<L, Prefetch>(ci, v, x, cols, s, e, block)) return false;
+    if (!dotInOrder<L, Prefetch>(ci, v, x, cols, s, e, block)) return false;
     out = static_cast<Acc>(block);
     return true;
   }
   Acc total = 0;
   for (int64_t k = s; k < e; k += kF32Block) {
-    if (!floatBlock<L, Prefetch>(ci, v, x, cols, k, e - k > kF32Block ? k + kF32Block : e, block)) return false;
+    if (!dotInOrder<L, Prefetch>(ci, v, x, cols, k, e - k > kF32Block ? k + kF32Block : e, block)) return false;
     total += static_cast<Acc>(block);
   }
   out = total;
@@ -129,7 +107,7 @@ inline bool rowDot(const int32_t* ci, const T* v, const T* x, int64_t cols, int6
   if constexpr (std::is_same_v<T, float> && L != SimdLevel::Scalar) {
     return rowDotF32Blocked<L, Prefetch>(ci, v, x, cols, s, e, out);
   } else {
-    return rowDotSerial<L, Prefetch>(ci, v, x, cols, s, e, out);
+    return dotInOrder<L, Prefetch>(ci, v, x, cols, s, e, out);
   }
 }
 
@@ -148,7 +126,6 @@ bool spmvRows(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, 
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
-    if (start + kStreamAhead < nnz) prefetchStreams<L>(A.colIdx, A.values, start + kStreamAhead);
     Acc sum = 0;
     const bool ok = Prefetch && end <= prefetchEnd ? rowDot<L, true>(A.colIdx, A.values, x, A.cols, start, end, sum)
                                                    : rowDot<L, false>(A.colIdx, A.values, x, A.cols, start, end, sum);
