@@ -53,8 +53,9 @@ constexpr int64_t kStreamAhead = 1024;
 
 template <SimdLevel L, class T>
 inline void prefetchStreams(const int32_t* ci, const T* v, int64_t k) {
-  prefetchRead<L>(ci + k);
-  prefetchRead<L>(v + k);
+  // Addresses as integers: k may lie past the arrays, where pointer arithmetic would be undefined.
+  prefetchRead<L>(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(ci) + static_cast<uintptr_t>(k) * sizeof(int32_t)));
+  prefetchRead<L>(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(v) + static_cast<uintptr_t>(k) * sizeof(T)));
 }
 
 // Prefetches the x entry of the column stored at ci[k] (any value: clamped into [0, cols)).
