@@ -2,7 +2,7 @@ import { stabilizedIterations } from './stabilized.js';
 import { withEpsilon, type Ctx, type Work } from './work.js';
 
 /** The coarse multiples of epsilon: start, start / sqrt(10), ... while above 1. */
-export function epsilonStages(start: number): number[] {
+function epsilonStages(start: number): number[] {
   const stages: number[] = [];
   for (let s = start; s > 1 + 1e-9; s /= Math.sqrt(10)) stages.push(s);
   return stages;

@@ -28,13 +28,13 @@ export interface SnsOptions {
   /**
    * After warmupIterations, stage 1 goes on until the marginal error is at most this (default
    * 0.1), for at most maxWarmupIterations in all; the stages of epsilonScaling end at it too. Far
-   * from the optimum Newton steps (each costing
-   * about 20 Sinkhorn iterations here) wander: on the 2D densities of bench/ot.mjs at epsilon 1e-3
-   * of max cost, 8 Sinkhorn steps (error ~1.3) left 22-32 Newton steps, the switch at 0.1
-   * (~100 Sinkhorn steps) 7-9, and half the wall time at n = 500..2000; L1 point clouds gained
-   * 0.9-1.3x, squared-Euclidean and random costs, already below 0.1 after 8 steps, are unchanged.
-   * Set maxWarmupIterations = warmupIterations for the fixed count (fewer total iterations, more
-   * time). (Measured before epsilonScaling, which now takes most of that distance.)
+   * from the optimum Newton steps (each costing about 20 Sinkhorn iterations here) wander: on the
+   * 2D densities of bench/ot.mjs at epsilon 1e-3 of max cost, 8 Sinkhorn steps (error ~1.3) left
+   * 22-32 Newton steps, the switch at 0.1 (~100 Sinkhorn steps) 7-9, and half the wall time at
+   * n = 500..2000; L1 point clouds gained 0.9-1.3x, squared-Euclidean and random costs, already
+   * below 0.1 after 8 steps, are unchanged. Set maxWarmupIterations = warmupIterations for the
+   * fixed count (fewer total iterations, more time). (Measured before epsilonScaling, which now
+   * takes most of that distance.)
    */
   switchError?: number;
   /** The most Sinkhorn iterations of stage 1 (default 300; at least warmupIterations). */
@@ -165,7 +165,6 @@ function histogram(value: unknown, name: string, length: number): Float64Array {
   return v;
 }
 
-/** The cost as kernels see it, checked: finite values, a CSR structure that indexes safely. */
 /**
  * Whether every entry is finite: x * 0 is NaN exactly for NaN and +-Infinity, and NaN survives any
  * sum. Four independent sums run 2.5x faster than a Number.isFinite test per entry (4M entries:
@@ -187,6 +186,7 @@ function allFinite(d: Values): boolean {
   return s0 + s1 + s2 + s3 === 0;
 }
 
+/** The cost as kernels see it, checked: finite values, a CSR structure that indexes safely. */
 export function toCost(C: unknown): OtCost {
   if (C instanceof DenseMatrix || (C !== null && typeof C === 'object' && 'data' in C && !('rowPtr' in C))) {
     const D = C as DenseMatrix;
