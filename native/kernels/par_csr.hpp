@@ -24,31 +24,41 @@ bool rowPartition(const int32_t* rowPtr, int64_t rows, int64_t nnz, Buf<int64_t>
 
 // Checks rows [b, e): monotone row pointer inside colIdx, every column in range. Reads nothing out
 // of bounds even when an earlier range is broken. Optionally reports the columns' [lo, hi].
+// Two passes that the compiler vectorizes: the row pointer's steps, then one unsigned min/max over
+// the part's whole column span (rows are contiguous in colIdx, so per-row bounds add nothing once
+// the row pointer is monotone). The span is read in blocks, each prefetching kStreamAhead entries
+// on (gather_prefetch.hpp). Per row with a scalar min/max, this check took a quarter of the
+// transposed SpMV of the 2D Laplacian at one thread (Intel model 207).
 template <SimdLevel L, class T>
 bool checkRows(const CsrView<T>& A, int64_t b, int64_t e, int32_t* lo = nullptr, int32_t* hi = nullptr) {
-  int64_t start = A.rowPtr[b];
-  if (start < 0 || start > A.colIdxLen) return false;
+  const int32_t* rp = A.rowPtr;
+  const int64_t start = rp[b], end = rp[e];
+  if (start < 0 || end > A.colIdxLen) return false;
+  int descents = 0;
+  for (int64_t i = b; i < e; i++) descents |= rp[i + 1] < rp[i];
+  if (descents != 0) return false;  // so start <= every row end <= end <= colIdxLen
   uint32_t mn = UINT32_MAX, mx = 0;
-  const uint32_t cols = static_cast<uint32_t>(A.cols);
   const uint32_t* ci = reinterpret_cast<const uint32_t*>(A.colIdx);
-  for (int64_t i = b; i < e; i++) {
-    const int64_t end = A.rowPtr[i + 1];
-    if (end < start || end > A.colIdxLen) return false;
-    if (start + kStreamAhead < A.colIdxLen) prefetchRead<L>(A.colIdx + start + kStreamAhead);  // gather_prefetch.hpp
-    uint32_t rowMax = 0, rowMin = UINT32_MAX;
-    for (int64_t k = start; k < end; k++) {
-      const uint32_t j = ci[k];
-      rowMax = j > rowMax ? j : rowMax;
-      rowMin = j < rowMin ? j : rowMin;
+  constexpr int64_t kBlock = 256;
+  for (int64_t k0 = start; k0 < end; k0 += kBlock) {
+    const int64_t k1 = end - k0 > kBlock ? k0 + kBlock : end;
+    for (int64_t ahead = k0 + kStreamAhead; ahead < k1 + kStreamAhead && ahead < A.colIdxLen; ahead += 16) {
+      prefetchRead<L>(ci + ahead);
     }
-    if (end > start && static_cast<int64_t>(rowMax) >= static_cast<int64_t>(cols)) return false;
-    mx = rowMax > mx ? rowMax : mx;
-    mn = rowMin < mn ? rowMin : mn;
-    start = end;
+    uint32_t bmn = UINT32_MAX, bmx = 0;
+    for (int64_t k = k0; k < k1; k++) {
+      const uint32_t j = ci[k];
+      bmx = j > bmx ? j : bmx;
+      bmn = j < bmn ? j : bmn;
+    }
+    mx = bmx > mx ? bmx : mx;
+    mn = bmn < mn ? bmn : mn;
   }
+  // A negative column is a huge unsigned one, so mx catches it too.
+  if (end > start && static_cast<int64_t>(mx) >= A.cols) return false;
   if (lo != nullptr) {
-    *lo = mn == UINT32_MAX ? 0 : static_cast<int32_t>(mn);
-    *hi = mn == UINT32_MAX ? -1 : static_cast<int32_t>(mx);
+    *lo = end == start ? 0 : static_cast<int32_t>(mn);
+    *hi = end == start ? -1 : static_cast<int32_t>(mx);
   }
   return true;
 }

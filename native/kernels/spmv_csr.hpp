@@ -170,7 +170,19 @@ bool spmvTransposedRows(const CsrView<T>& A, const T* x, T* base, int64_t lo, in
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > limit) return false;
     if (start + kStreamAhead < limit) prefetchStreams<L>(A.colIdx, A.values, start + kStreamAhead);
-    for (int64_t k = start; k < end; k++) {
+    int64_t k = start;
+    if (!Prefetch && hi >= lo) {
+      // Two entries a step, both columns checked by one unsigned max against hi - lo; each entry's
+      // read-add-write still follows the one before (a row may repeat a column).
+      const uint32_t span = static_cast<uint32_t>(hi - lo);
+      for (; k + 2 <= end; k += 2) {
+        const uint32_t d0 = static_cast<uint32_t>(A.colIdx[k] - lo), d1 = static_cast<uint32_t>(A.colIdx[k + 1] - lo);
+        if (std::max(d0, d1) > span) return false;
+        base[d0] = static_cast<T>(static_cast<Acc>(base[d0]) + static_cast<Acc>(A.values[k]) * xi);
+        base[d1] = static_cast<T>(static_cast<Acc>(base[d1]) + static_cast<Acc>(A.values[k + 1]) * xi);
+      }
+    }
+    for (; k < end; k++) {
       if constexpr (Prefetch) {
         if (k < prefetchEnd) {
           const int64_t j = A.colIdx[k + kGatherAhead];
