@@ -46,12 +46,30 @@ struct SpmmVec<2> {
 };
 #endif
 
+// Where the gathers of X are prefetched (gather_prefetch.hpp): while it reads entry t, a pass
+// prefetches the first `rowBytes` bytes of the X row of entry t + ahead, for t + ahead < limit
+// (entries past the row end belong to the next rows: colIdx is contiguous).
+struct SpmmPrefetch {
+  int64_t ahead;
+  int64_t rowBytes;
+  int64_t limit;
+};
+
+template <SimdLevel L, class T>
+inline void spmmPrefetchRow(const int32_t* ci, const T* X, int64_t k, uint32_t cols, const SpmmPrefetch& pf,
+                            int64_t t) {
+  if (t + pf.ahead >= pf.limit) return;
+  const uint32_t j = static_cast<uint32_t>(ci[t + pf.ahead]);
+  const char* xr = reinterpret_cast<const char*>(X + (j >= cols ? 0 : static_cast<int64_t>(j) * k));
+  for (int64_t b = 0; b < pf.rowBytes; b += 64) prefetchRead<L>(xr + b);
+}
+
 // Columns [c0, c0 + W) of row i's output. Each column is checked where it is read (one compare
 // per entry and block): another thread may write colIdx on a SharedArrayBuffer, or the main thread
 // during matmatAsync. False, yr untouched, at a column outside [0, cols).
-template <SimdLevel L, int W, class T>
+template <SimdLevel L, int W, bool Prefetch, class T>
 inline bool spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, uint32_t cols, const T* X, int64_t k,
-                      int64_t c0, T* yr, double alpha, double beta) {
+                      int64_t c0, T* yr, double alpha, double beta, const SpmmPrefetch& pf) {
   Acc acc[W];
 #if defined(__GNUC__) || defined(__clang__)
   constexpr int N = kSpmmLanes<L>;
@@ -61,6 +79,7 @@ inline bool spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, uint3
     V vacc[Q];
     for (int q = 0; q < Q; q++) vacc[q] = V{};
     for (int64_t t = s; t < e; t++) {
+      if constexpr (Prefetch) spmmPrefetchRow<L>(ci, X, k, cols, pf, t);
       const uint32_t j = static_cast<uint32_t>(ci[t]);
       if (j >= cols) return false;
       const Acc a = static_cast<Acc>(v[t]);
@@ -85,6 +104,7 @@ inline bool spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, uint3
   {
     for (int c = 0; c < W; c++) acc[c] = 0;
     for (int64_t t = s; t < e; t++) {
+      if constexpr (Prefetch) spmmPrefetchRow<L>(ci, X, k, cols, pf, t);
       const uint32_t j = static_cast<uint32_t>(ci[t]);
       if (j >= cols) return false;
       const Acc a = static_cast<Acc>(v[t]);
@@ -100,9 +120,12 @@ inline bool spmmBlock(const int32_t* ci, const T* v, int64_t s, int64_t e, uint3
   return true;
 }
 
-// With Prefetch (gather_prefetch.hpp), the X rows of the entries up to `ahead` past the current
-// row are prefetched (their first kSpmmPrefetchBytes bytes: wider rows are read in 32-column
-// blocks, one pass over the row's entries each, and the first pass brings the rest along).
+// With Prefetch (gather_prefetch.hpp), each pass over a row's entries prefetches the X row of the
+// entry `ahead` further on (its first kSpmmPrefetchBytes bytes: wider rows are read in 32-column
+// blocks, one pass over the row's entries each, and the first pass brings the rest along). The
+// prefetch runs inside the pass, so a long row is covered as it is read; prefetching each row's
+// entries in one burst at its start (the earlier form) sent 10^5 prefetches ahead of a power-law
+// row of 10^5 entries, more than the cache holds.
 constexpr int64_t kSpmmPrefetchBytes = 1024;
 
 template <SimdLevel L, class T>
@@ -120,26 +143,25 @@ bool spmmRows(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, do
   const uint32_t cols = static_cast<uint32_t>(A.cols);  // A.cols <= kMaxIndex
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0 || start > nnz) return false;  // a range may begin mid-matrix
-  const int64_t ahead = spmmPrefetchAhead<L, T>(k);
-  const int64_t rowBytes = std::min<int64_t>(k * static_cast<int64_t>(sizeof(T)), kSpmmPrefetchBytes);
-  int64_t next = start;  // the first entry whose X row is not prefetched yet
+  const SpmmPrefetch pf{spmmPrefetchAhead<L, T>(k), std::min<int64_t>(k * static_cast<int64_t>(sizeof(T)), kSpmmPrefetchBytes), nnz};
+  if constexpr (Prefetch) {
+    // The task's first `ahead` entries, which no pass prefetches.
+    for (int64_t t = start - pf.ahead; t < start; t++) spmmPrefetchRow<L>(A.colIdx, X, k, cols, pf, t);
+  }
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
     if (end < start || end > nnz) return false;
-    if constexpr (Prefetch) {
-      const int64_t upTo = std::min(end + ahead, nnz);
-      for (; next < upTo; next++) {
-        const int32_t j = A.colIdx[next];
-        const char* xr = reinterpret_cast<const char*>(X + (outOfRange(j, A.cols) ? 0 : static_cast<int64_t>(j) * k));
-        for (int64_t b = 0; b < rowBytes; b += 64) prefetchRead<L>(xr + b);
-      }
-    }
     T* yr = Y + i * k;
     int64_t c0 = 0;
     bool ok = true;
-    for (; ok && c0 + 32 <= k; c0 += 32) ok = spmmBlock<L, 32>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
-    for (; ok && c0 + 8 <= k; c0 += 8) ok = spmmBlock<L, 8>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
-    for (; ok && c0 < k; c0++) ok = spmmBlock<L, 1>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta);
+    for (; ok && c0 + 32 <= k; c0 += 32) ok = spmmBlock<L, 32, Prefetch>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta, pf);
+    for (; ok && c0 + 8 <= k; c0 += 8) ok = spmmBlock<L, 8, Prefetch>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta, pf);
+    // Below 8 columns the first single-column pass is the row's first pass: it prefetches.
+    if (ok && c0 == 0 && k > 0) {
+      ok = spmmBlock<L, 1, Prefetch>(A.colIdx, A.values, start, end, cols, X, k, 0, yr, alpha, beta, pf);
+      c0 = 1;
+    }
+    for (; ok && c0 < k; c0++) ok = spmmBlock<L, 1, false>(A.colIdx, A.values, start, end, cols, X, k, c0, yr, alpha, beta, pf);
     if (!ok) return false;
     start = end;
   }

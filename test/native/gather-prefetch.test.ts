@@ -98,9 +98,11 @@ describe.skipIf(!hasNative)('prefetching gathers (x beyond the cache, scattered 
       );
     });
 
-    it(`SpMM k = 8 and 32, ${dtype}: X of 2-20 MB`, () => {
-      for (const k of [8, 32]) {
-        const A = scattered(3000, k === 8 ? 80_000 : 20_000, 10, dtype, 40 + k);
+    // k = 3: single-column passes only (the first one prefetches); 12 and 40: a block pass, then
+    // passes that do not.
+    it(`SpMM k = 3, 8, 12, 32 and 40, ${dtype}: X of 1-25 MB`, () => {
+      for (const k of [3, 8, 12, 32, 40]) {
+        const A = scattered(3000, k <= 8 ? 80_000 : 20_000, 10, dtype, 40 + k);
         const X = new DenseMatrix(A.cols, k, vec(A.cols * k, dtype, 41), { dtype });
         acrossBackends(
           () => A.matmat(X).data,
@@ -115,13 +117,14 @@ describe.skipIf(!hasNative)('prefetching gathers (x beyond the cache, scattered 
     const nnz = A.nnz;
     const x = vec(A.cols, 'f64', 52);
     const X = new DenseMatrix(A.cols, 8, vec(A.cols * 8, 'f64', 53));
+    const X3 = new DenseMatrix(A.cols, 3, vec(A.cols * 3, 'f64', 55));
     const xt = vec(A.rows, 'f64', 54);
     for (const k of [200, Math.floor(nnz / 2), nnz - 50, nnz - 1]) {
       for (const j of [-1, A.cols, 0x7fffffff, -0x80000000]) {
         const c = A.colIdx.slice();
         c[k] = j;
         const bad = new CsrMatrix(A.rows, A.cols, A.rowPtr, c, A.values, { validate: false });
-        for (const op of [() => bad.matvec(x), () => bad.matmat(X), () => bad.matvec(xt, { transpose: true })]) {
+        for (const op of [() => bad.matvec(x), () => bad.matmat(X), () => bad.matmat(X3), () => bad.matvec(xt, { transpose: true })]) {
           setBackend('js');
           const js = errorOf(op);
           expect(js).toContain(`at position ${k} `);
