@@ -36,7 +36,8 @@ const note = (text) => {
 
 // ---------------------------------------------------------------------------------------------
 // Timing: one warm-up call, then as many runs as fit the budget (within [minRuns, maxRuns]);
-// the median is reported. The JS backend gets a smaller budget (fewer repetitions).
+// the median is reported. The JS backend gets a smaller budget (fewer repetitions). The
+// implementations of one kernel take turns (measureInterleaved).
 
 // A call slower than `slowMs` (warm-up included) gets only `slowRuns` timed runs.
 const BUDGET = quick
@@ -49,21 +50,53 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function measure(fn, budget) {
-  let t0 = performance.now();
+function timeOnce(fn) {
+  const t0 = performance.now();
   fn();
-  const first = performance.now() - t0;
-  const runs =
-    budget.slowMs !== undefined && first > budget.slowMs
-      ? budget.slowRuns
-      : Math.max(budget.min, Math.min(budget.max, Math.floor(budget.ms / Math.max(first, 1e-3))));
+  return performance.now() - t0;
+}
+
+/** Timed runs after a first call that took `first` ms. */
+function runsFor(first, budget) {
+  return budget.slowMs !== undefined && first > budget.slowMs
+    ? budget.slowRuns
+    : Math.max(budget.min, Math.min(budget.max, Math.floor(budget.ms / Math.max(first, 1e-3))));
+}
+
+function measure(fn, budget) {
+  const runs = runsFor(timeOnce(fn), budget);
   const times = [];
-  for (let r = 0; r < runs; r++) {
-    t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
+  for (let r = 0; r < runs; r++) times.push(timeOnce(fn));
   return { ms: median(times), runs };
+}
+
+/**
+ * One kernel on every implementation, timed in rounds: each round runs each implementation once
+ * (until it has its budget's runs), so a VM that slows down for a minute slows them all alike and
+ * the ratios between them hold. Each gets its warm-up call first. Returns [{ im, ms, runs }] for
+ * those that did not throw; onError(im, err) hears about the others.
+ */
+function measureInterleaved(fn, ims, onError) {
+  const live = [];
+  for (const im of ims) {
+    try {
+      live.push({ im, runs: runsFor(withImpl(im, () => timeOnce(fn)), BUDGET[im.backend]), times: [], failed: false });
+    } catch (err) {
+      onError(im, err);
+    }
+  }
+  const pending = () => live.filter((s) => !s.failed && s.times.length < s.runs);
+  for (let todo = pending(); todo.length > 0; todo = pending()) {
+    for (const s of todo) {
+      try {
+        s.times.push(withImpl(s.im, () => timeOnce(fn)));
+      } catch (err) {
+        s.failed = true;
+        onError(s.im, err);
+      }
+    }
+  }
+  return live.filter((s) => !s.failed).map((s) => ({ im: s.im, ms: median(s.times), runs: s.runs }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,14 +316,9 @@ function runKernel(caseInfo, A, id, cache, bw) {
     return [];
   }
   const out = [];
-  for (const im of impls()) {
-    let m;
-    try {
-      m = withImpl(im, () => measure(made.run, BUDGET[im.backend]));
-    } catch (err) {
-      note(`${caseInfo.name} ${made.label} on ${im.impl} failed: ${err.message}`);
-      continue;
-    }
+  const timed = measureInterleaved(made.run, impls(), (im, err) => note(`${caseInfo.name} ${made.label} on ${im.impl} failed: ${err.message}`));
+  for (const { im, ms, runs } of timed) {
+    const m = { ms, runs };
     const read = bw?.read[im.threads];
     const r = {
       case: caseInfo.name,
@@ -334,8 +362,9 @@ function runCoo(caseInfo, bw) {
   };
   caseInfo.cooArrays = { rows, cols, rowIdx, colIdx, values };
   const out = [];
-  for (const im of impls()) {
-    const m = withImpl(im, () => measure(made.run, BUDGET[im.backend]));
+  const timed = measureInterleaved(made.run, impls(), (im, err) => note(`${caseInfo.name} ${made.label} on ${im.impl} failed: ${err.message}`));
+  for (const { im, ms, runs } of timed) {
+    const m = { ms, runs };
     const bytes = 16 * rowIdx.length + 12 * outNnz + 4 * rows;
     const read = bw?.read[im.threads];
     out.push({ case: caseInfo.name, kernel: 'coo2csr', label: made.label, impl: im.impl, backend: im.backend, threads: im.threads, ...fake, ms: m.ms, runs: m.runs, gflops: null, bytes, gbs: bytes / m.ms / 1e6, fractionOfRead: read ? bytes / m.ms / 1e6 / read : null, outNnz });
