@@ -9,9 +9,11 @@
 // and numeric copies them into the exactly sized output. Row i first reads the ends of the B rows
 // it gathers (its flops and column range [lo, hi], and a prefetch of those rows), then picks an
 // accumulator (the choice never changes the order of additions to an entry):
-//   - window: a bitmap + dense values over [lo, hi], when the range is at most kWindowFactor times
-//     the flops; the bitmap words the row touched are listed, so reading the row out sorted costs
-//     O(touched words), not O(range) (the 2D Laplacian squared: range 4001, 13 entries, ~6 words).
+//   - window: dense values over [lo, hi], when the range is at most kWindowFactor times the flops.
+//     Rows of at most kListedFlops products mark their columns with a per-row stamp and list them,
+//     then sort the short list (the 2D Laplacian squared: 25 products, 13 entries). Longer rows
+//     keep a bitmap and list the words they touched, so reading the row out sorted costs
+//     O(touched words), not O(range).
 //   - ordered hash: open addressing with a MONOTONE hash over [lo, hi] (bucket = scaled offset)
 //     and linear probing without wrap-around (the table has a tail of spare slots), so reading the
 //     table in slot order gives nearly sorted columns and an insertion sort finishes the row in
@@ -44,6 +46,11 @@ namespace spgemm_detail {
 // Window accumulator when hi - lo + 1 <= kWindowFactor * flops: its values array stays within a
 // small multiple of what a hash table of the row would take, and no sort is needed.
 constexpr int64_t kWindowFactor = 512;
+// Window rows with at most this many products take the stamped list (listedRow). A bitmap word
+// is shared by 64 columns, so in windowRow consecutive products chain through its read-or-write
+// in memory (store forwarding, ~5 cycles each); a stamp is one column's, and the short list sorts
+// in a few dozen moves.
+constexpr int64_t kListedFlops = 64;
 // Probe budget of the ordered hash per row: kProbeFactor * flops + kProbeSlack slot steps.
 constexpr int64_t kProbeFactor = 8;
 constexpr int64_t kProbeSlack = 64;
@@ -89,6 +96,9 @@ struct Workspace {
   std::vector<uint64_t> bits;     // window bitmap, all zero between rows
   std::vector<double> wvals;      // window values, all -0.0 between rows (see windowRow)
   std::vector<int32_t> touched;   // window words that became nonzero, in first-touch order
+  std::vector<uint32_t> stamp;    // listedRow: the stamp of the last row that touched each offset
+  uint32_t rowStamp = 0;          // listedRow: the current row's stamp (0 is never one)
+  std::vector<int32_t> listed;    // listedRow: the row's offsets, in first-touch order
   std::vector<std::pair<int32_t, double>> pairs;  // scattered-hash fallback
 
   void reserveHash(size_t len) {
@@ -104,6 +114,11 @@ struct Workspace {
       touched.resize(words + 1);  // windowRow stores one slot past the last touched word
     }
     if (wvals.size() < range) wvals.resize(range, -0.0);
+  }
+  void reserveListed(size_t range, size_t flops) {
+    if (stamp.size() < range) stamp.resize(range, 0);
+    if (wvals.size() < range) wvals.resize(range, -0.0);
+    if (listed.size() < flops + 1) listed.resize(flops + 1);  // one spare write past the last
   }
 };
 
@@ -243,6 +258,40 @@ inline void sortWords(int32_t* w, int64_t n) {
     }
     w[t] = key;
   }
+}
+
+// Window accumulator over [lo, lo + range) for a row of few products (ws reserved by
+// reserveListed): each product's offset is new when its stamp is not this row's, and new offsets
+// are listed; the list is sorted and read out, leaving the values all -0.0 (see windowRow). The
+// same sums, in the same order, as windowRow.
+template <SimdLevel L, class T>
+int64_t listedRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, Workspace<L>& ws, int32_t* cols,
+                  T* vals) {
+  if (++ws.rowStamp == 0) {  // wrapped: forget every stamp
+    std::fill(ws.stamp.begin(), ws.stamp.end(), 0u);
+    ws.rowStamp = 1;
+  }
+  const uint32_t now = ws.rowStamp;
+  uint32_t* stamp = ws.stamp.data();
+  double* wv = ws.wvals.data();
+  int32_t* list = ws.listed.data();
+  int64_t n = 0;
+  forEachProduct<L>(A, B, i, [&](int32_t j, double p) {
+    const uint32_t d = static_cast<uint32_t>(j - lo);
+    const bool fresh = stamp[d] != now;
+    stamp[d] = now;
+    wv[d] += p;
+    list[n] = static_cast<int32_t>(d);
+    n += fresh;
+  });
+  sortWords<L>(list, n);
+  for (int64_t t = 0; t < n; t++) {
+    const int32_t d = list[t];
+    cols[t] = lo + d;
+    vals[t] = static_cast<T>(wv[d]);
+    wv[d] = -0.0;
+  }
+  return n;
 }
 
 // Window accumulator over [lo, lo + range) (ws reserved for range): writes the row sorted to
@@ -412,6 +461,10 @@ int64_t row(const CsrView<T>& A, const CsrView<T>& B, int64_t i, const RowShape&
     return 1;
   }
   const int64_t range = static_cast<int64_t>(s.hi) - s.lo + 1;
+  if (range <= kWindowFactor * s.flops && s.flops <= kListedFlops) {
+    ws.reserveListed(static_cast<size_t>(range), static_cast<size_t>(s.flops));
+    return listedRow<L>(A, B, i, s.lo, ws, cols, vals);
+  }
   if (range <= kWindowFactor * s.flops) {
     ws.reserveWindow(static_cast<size_t>(range));
     return windowRow<L>(A, B, i, s.lo, range, ws, cols, vals);

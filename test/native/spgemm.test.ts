@@ -124,6 +124,23 @@ describe.skipIf(!native).each(levels)('native SpGEMM at SIMD %s matches the JS t
     check(A, B1, dt);
   });
 
+  it.each(dts)('window rows either side of the stamped list (at most 64 products) (%s)', (dt) => {
+    // Banded A (a a row) times banded B (b a row): a*b products over a+b-1 columns, every row a
+    // different window start; B's second band repeats and reverses columns (stamps of repeats).
+    for (const [a, b] of [[1, 64], [8, 8], [7, 7], [5, 13], [13, 5], [9, 9], [2, 40]]) {
+      const band = (rows: number, w: number, twisted: boolean) =>
+        Array.from({ length: rows }, (_, i) => {
+          const cs = Array.from({ length: w }, (_, t) => i + t);
+          return twisted && i % 3 === 0 ? [...cs.reverse(), i] : cs;
+        });
+      const A = csr(300, 300 + a, band(300, a, false), dt, (i, t) => ((i * 7 + t) % 11) - 5);
+      const B = csr(300 + a, 400 + a + b, band(300 + a, b, false), dt, (i, t) => ((i + 3 * t) % 13) / 4 - 1.5);
+      check(A, B, dt);
+      const Bt = csr(300 + a, 400 + a + b, band(300 + a, b, true), dt, (i, t) => ((i + 5 * t) % 7) - 3);
+      check(A, Bt, dt);
+    }
+  });
+
   it.each(dts)('very long and power-law rows (%s)', (dt) => {
     // Row 0 of A is dense over 3000 columns; row lengths otherwise follow a power law.
     const A = randomCsr(300, 3000, (i, q) => (i === 0 ? 3000 : Math.min(3000, Math.floor(1 / (q() + 0.002)))), dt, 21);
