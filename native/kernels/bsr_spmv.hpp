@@ -283,7 +283,7 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
   const int64_t rc = r * c;
   return scatterTransposed<L>(
       bsrBlockPattern(A), c * k, Y, [&] { bsrScaleOutput<L>(Y, A.cols * k, beta); },
-      [&](int64_t I0, int64_t I1, T* base, int64_t lo, int64_t hi) {
+      [&](int64_t I0, int64_t I1, const ScatterTarget<T>& t) {
         // scatterTransposed's contract: bounds and block columns re-checked as they are used.
         const int64_t limit = std::min(A.blockColIdxLen, A.valuesLen / rc);
         int64_t start = A.blockRowPtr[I0];
@@ -293,13 +293,14 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
           if (end < start || end > limit) return false;
           for (int64_t b = start; b < end; b++) {
             const int64_t J = A.blockColIdx[b];
-            if (J < lo || J > hi) return false;
+            if (!t.has(J)) return false;
+            T* yJ = t.at(J);
             const T* v = A.values + b * rc;
             for (int64_t ii = 0; ii < r; ii++) {
               const T* __restrict xr = X + (I * r + ii) * k;
               for (int64_t jj = 0; jj < c; jj++) {
                 const Acc a = static_cast<Acc>(v[ii * c + jj]);
-                T* __restrict yr = base + ((J - lo) * c + jj) * k;
+                T* __restrict yr = yJ + jj * k;
                 for (int64_t t = 0; t < k; t++) {
                   yr[t] = static_cast<T>(static_cast<Acc>(yr[t]) + a * (alpha * static_cast<Acc>(xr[t])));
                 }

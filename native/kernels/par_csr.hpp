@@ -3,6 +3,8 @@
 // used by every transposed product (A^T x, A^T X, and the like).
 #pragma once
 
+#include <algorithm>
+
 #include "csr_check.hpp"
 #include "gather_prefetch.hpp"
 #include "parallel.hpp"
@@ -80,17 +82,42 @@ Status validateCsrParallel(const CsrView<T>& A) {
   return bad.load() ? validateCsr(A) : Status::okay();
 }
 
+// Where one group of a transposed product writes (scatterTransposed): the entries of column j go
+// to priv[(j - lo) * width ...] for j in [lo, mid] and straight to out[j * width ...] for j in
+// (mid, hi]. A group writes straight to the columns that no earlier group's rows touch; later
+// groups cannot write there directly either, so no two groups write the same place. Without
+// direct writes (scatterTransposed's `direct` = false) every group but the first has mid = hi
+// (all private) and the first mid < lo (all straight to out).
+template <class T>
+struct ScatterTarget {
+  T* priv;
+  T* out;
+  int64_t lo;
+  int64_t mid;
+  int64_t hi;
+  int64_t width;
+
+  bool has(int64_t j) const { return j >= lo && j <= hi; }
+  T* at(int64_t j) const { return j <= mid ? priv + (j - lo) * width : out + j * width; }
+};
+
 // Deterministic scatter of a transposed product. The rows are cut into G contiguous groups
 // (balanced by work, G chosen from the input alone, capped so that the private buffers stay
-// within about nnz/2 + 64k elements of `width` values). Group 0 scatters straight into `out`
-// (cols x width, already scaled by beta); group g >= 1 into a zeroed private buffer covering only
-// the columns its rows touch; then every column adds the groups' buffers to `out` in group order.
-// Validates A first (out is untouched on error). scatter(rowBegin, rowEnd, base, lo, hi) must add
-// rows [rowBegin, rowEnd)'s contributions to base[(j - lo) * width + c] for each entry (i, j), and
-// return false, writing nothing outside base, at a row bound or a column outside what the check saw
-// (j outside [lo, hi]): arrays on a SharedArrayBuffer that another thread changed during the call.
+// within about nnz/2 + 64k elements of `width` values). Each group scatters its rows' entries in
+// storage order; column j is written straight into `out` (already scaled by beta) by the first
+// group whose rows touch its range, and into a zeroed private buffer by every later group; then
+// every column adds the groups' buffers to `out` in group order. On a banded matrix only the
+// columns near the group boundaries take the private buffers (a private copy of all of `out` per
+// group made the transposed SpMM with k = 32 of the 2D Laplacian zero and merge 1 GB a call).
+// With direct = false, groups after the first keep all their columns private (the per-entry choice
+// of ScatterTarget::at costs a product with one value a column more than it saves).
+// Validates A first (out is untouched on error). scatter(rowBegin, rowEnd, target) must add rows
+// [rowBegin, rowEnd)'s contributions at target.at(j) + c for each entry (i, j), and return false,
+// writing nowhere, at a row bound or a column outside [target.lo, target.hi] (arrays on a
+// SharedArrayBuffer that another thread changed since the check).
 template <SimdLevel L, class T, class Prepare, class Scatter>
-Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare prepare, Scatter scatter) {
+Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare prepare, Scatter scatter,
+                         bool direct = true) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
   const int64_t nnz = A.nnz();
@@ -107,15 +134,20 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
   });
   if (bad.load()) return failedMidway(A);  // plo/phi of the failed part were not written
   prepare();  // out = beta * out
-  // Groups: contiguous runs of parts. Fewer groups while the buffers would be too large.
+  // Groups: contiguous runs of parts. Fewer groups while the buffers would be too large. Group g
+  // covers columns [glo, ghi] and keeps [glo, gmid] private (gmid = the highest column of the
+  // groups before it, at most ghi); group 0 keeps nothing.
   const int64_t budget = nnz / 2 + (int64_t{1} << 16);
   int64_t G = parts < 16 ? parts : 16;
-  Buf<int64_t> glo, ghi, goff;
-  if (!glo.allocate(G + 1) || !ghi.allocate(G + 1) || !goff.allocate(G + 1)) return Status::noMemory("the groups");
+  Buf<int64_t> glo, ghi, gmid, goff;
+  if (!glo.allocate(G + 1) || !ghi.allocate(G + 1) || !gmid.allocate(G + 1) || !goff.allocate(G + 1)) {
+    return Status::noMemory("the groups");
+  }
   auto groupPart = [&](int64_t g, int64_t groups) { return (parts * g) / groups; };
   int64_t total = 0;
   for (;; G /= 2) {
     total = 0;
+    int64_t before = -1;  // the highest column of the groups so far
     for (int64_t g = 0; g < G; g++) {
       int64_t lo = INT64_MAX, hi = -1;
       for (int64_t p = groupPart(g, G); p < groupPart(g + 1, G); p++) {
@@ -127,8 +159,10 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
       if (hi < 0) lo = 0;
       glo[g] = lo;
       ghi[g] = hi;
+      gmid[g] = g == 0 ? lo - 1 : direct ? std::min(hi, before) : hi;
       goff[g] = total;
-      if (g > 0) total += (hi - lo + 1) * width;
+      if (gmid[g] >= lo) total += (gmid[g] - lo + 1) * width;
+      before = std::max(before, hi);
     }
     if (G <= 1 || total <= budget * width) break;
   }
@@ -138,23 +172,22 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
   std::atomic<bool> changed{false};
   parallelFor(G, [&](int64_t g) {
     const int64_t rb = bounds[groupPart(g, G)], re = bounds[groupPart(g + 1, G)];
-    if (g == 0) {
-      if (!scatter(rb, re, out, int64_t{0}, A.cols - 1)) changed.store(true, std::memory_order_relaxed);
-      return;
-    }
     T* base = priv.data() + goff[g];
-    const int64_t len = (ghi[g] - glo[g] + 1) * width;
+    const int64_t len = gmid[g] >= glo[g] ? (gmid[g] - glo[g] + 1) * width : 0;
     for (int64_t t = 0; t < len; t++) base[t] = 0;
-    if (!scatter(rb, re, base, glo[g], ghi[g])) changed.store(true, std::memory_order_relaxed);
+    if (!scatter(rb, re, ScatterTarget<T>{base, out, glo[g], gmid[g], ghi[g], width})) {
+      changed.store(true, std::memory_order_relaxed);
+    }
   });
   if (changed.load()) return changedDuringCall();
-  if (G > 1) {
+  if (G > 1 && total > 0) {
     const int64_t n = A.cols * width;
     const int64_t chunks = partsFor(n, int64_t{1} << 15);
     parallelFor(chunks, [&](int64_t c) {
       const int64_t b = (n * c) / chunks, e = (n * (c + 1)) / chunks;
       for (int64_t g = 1; g < G; g++) {
-        const int64_t wb = glo[g] * width, we = (ghi[g] + 1) * width;
+        if (gmid[g] < glo[g]) continue;
+        const int64_t wb = glo[g] * width, we = (gmid[g] + 1) * width;
         const int64_t lo = b > wb ? b : wb, hi = e < we ? e : we;
         const T* src = priv.data() + goff[g];
         for (int64_t t = lo; t < hi; t++) {
