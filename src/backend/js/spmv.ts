@@ -14,13 +14,16 @@ const DONE = -1;
  * a row whose end is below its start or beyond colIdx.
  *
  * x has exactly `cols` entries, so an out-of-range column reads undefined and makes the row NaN:
- * the column check costs one compare a row instead of one an entry. Unrolled by eight, then four
- * (same order, same single accumulator): fewer loop branches and more loads of x in flight, which
- * is what bounds a row of random columns (8 beat 4 on 10-a-row random columns, 2 and 1 lost). Self-contained for
+ * the column check costs one compare a row instead of one an entry. Unrolled by eight, then one
+ * step each of four, two and one (same order, same single accumulator): fewer loop branches and
+ * more loads of x in flight, which is what bounds a row of random columns (8 beat 4 on 10-a-row
+ * random columns, 2 and 1 lost); the short rows of a stencil end in straight-line steps instead
+ * of two more loops. y = A x (alpha 1, beta 0) stores the sum as it is. Self-contained for
  * perDtype.
  */
 function spmvRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, x: Values, y: Values, rows: number, alpha: number, beta: number, from: number): number {
   const limit = colIdx.length;
+  const plain = alpha === 1 && beta === 0;
   let start = rowPtr[from];
   for (let i = from; i < rows; i++) {
     const end = rowPtr[i + 1];
@@ -37,15 +40,21 @@ function spmvRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, x: Val
       sum += values[k + 6] * x[colIdx[k + 6]];
       sum += values[k + 7] * x[colIdx[k + 7]];
     }
-    for (const end4 = end - 3; k < end4; k += 4) {
+    if (k + 4 <= end) {
       sum += values[k] * x[colIdx[k]];
       sum += values[k + 1] * x[colIdx[k + 1]];
       sum += values[k + 2] * x[colIdx[k + 2]];
       sum += values[k + 3] * x[colIdx[k + 3]];
+      k += 4;
     }
-    for (; k < end; k++) sum += values[k] * x[colIdx[k]];
+    if (k + 2 <= end) {
+      sum += values[k] * x[colIdx[k]];
+      sum += values[k + 1] * x[colIdx[k + 1]];
+      k += 2;
+    }
+    if (k < end) sum += values[k] * x[colIdx[k]];
     if (sum !== sum) return i;
-    y[i] = beta === 0 ? alpha * sum : alpha * sum + beta * y[i];
+    y[i] = plain ? sum : beta === 0 ? alpha * sum : alpha * sum + beta * y[i];
     start = end;
   }
   return -1;
