@@ -283,7 +283,7 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
   const int64_t rc = r * c;
   return scatterTransposed<L>(
       bsrBlockPattern(A), c * k, Y, [&] { bsrScaleOutput<L>(Y, A.cols * k, beta); },
-      [&](int64_t I0, int64_t I1, const ScatterTarget<T>& t) {
+      [&](int64_t I0, int64_t I1, const ScatterTarget<T>& target) {
         // scatterTransposed's contract: bounds and block columns re-checked as they are used.
         const int64_t limit = std::min(A.blockColIdxLen, A.valuesLen / rc);
         int64_t start = A.blockRowPtr[I0];
@@ -293,8 +293,8 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
           if (end < start || end > limit) return false;
           for (int64_t b = start; b < end; b++) {
             const int64_t J = A.blockColIdx[b];
-            if (!t.has(J)) return false;
-            T* yJ = t.at(J);
+            if (!target.has(J)) return false;
+            T* yJ = target.at(J);
             const T* v = A.values + b * rc;
             for (int64_t ii = 0; ii < r; ii++) {
               const T* __restrict xr = X + (I * r + ii) * k;

@@ -35,7 +35,8 @@ template <SimdLevel L, class T>
 bool checkRows(const CsrView<T>& A, int64_t b, int64_t e, int32_t* lo = nullptr, int32_t* hi = nullptr) {
   const int32_t* rp = A.rowPtr;
   const int64_t start = rp[b], end = rp[e];
-  if (start < 0 || end > A.colIdxLen) return false;
+  // start > end: rp changed under us (a SharedArrayBuffer) between the reads.
+  if (start < 0 || start > end || end > A.colIdxLen) return false;
   int descents = 0;
   for (int64_t i = b; i < e; i++) descents |= rp[i + 1] < rp[i];
   if (descents != 0) return false;  // so start <= every row end <= end <= colIdxLen
@@ -58,9 +59,9 @@ bool checkRows(const CsrView<T>& A, int64_t b, int64_t e, int32_t* lo = nullptr,
   }
   // A negative column is a huge unsigned one, so mx catches it too.
   if (end > start && static_cast<int64_t>(mx) >= A.cols) return false;
-  if (lo != nullptr) {
-    *lo = end == start ? 0 : static_cast<int32_t>(mn);
-    *hi = end == start ? -1 : static_cast<int32_t>(mx);
+  if (lo != nullptr) {  // from what was read: no column read, an empty range
+    *lo = mn > mx ? 0 : static_cast<int32_t>(mn);
+    *hi = mn > mx ? -1 : static_cast<int32_t>(mx);
   }
   return true;
 }
@@ -84,8 +85,9 @@ Status validateCsrParallel(const CsrView<T>& A) {
 
 // Where one group of a transposed product writes (scatterTransposed): the entries of column j go
 // to priv[(j - lo) * width ...] for j in [lo, mid] and straight to out[j * width ...] for j in
-// (mid, hi]. A group writes straight to the columns that no earlier group's rows touch; later
-// groups cannot write there directly either, so no two groups write the same place. Without
+// (mid, hi]. A group writes straight to the columns above every earlier group's range (mid is the
+// highest column of those ranges); a later group's mid is at least this group's hi, so no two
+// groups write the same place, whatever column a concurrent writer puts in [lo, hi]. Without
 // direct writes (scatterTransposed's `direct` = false) every group but the first has mid = hi
 // (all private) and the first mid < lo (all straight to out).
 template <class T>
@@ -104,9 +106,9 @@ struct ScatterTarget {
 // Deterministic scatter of a transposed product. The rows are cut into G contiguous groups
 // (balanced by work, G chosen from the input alone, capped so that the private buffers stay
 // within about nnz/2 + 64k elements of `width` values). Each group scatters its rows' entries in
-// storage order; column j is written straight into `out` (already scaled by beta) by the first
-// group whose rows touch its range, and into a zeroed private buffer by every later group; then
-// every column adds the groups' buffers to `out` in group order. On a banded matrix only the
+// storage order; column j is written straight into `out` (already scaled by beta) by a group when
+// it lies above the ranges of all earlier groups, and into the group's zeroed private buffer
+// otherwise; then every column adds the groups' buffers to `out` in group order. On a banded matrix only the
 // columns near the group boundaries take the private buffers (a private copy of all of `out` per
 // group made the transposed SpMM with k = 32 of the 2D Laplacian zero and merge 1 GB a call).
 // With direct = false, groups after the first keep all their columns private (the per-entry choice

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "csr_check.hpp"
+#include "par_csr.hpp"
 #include "parallel.hpp"
 #include "simd_level.hpp"
 #include "spgemm_plan.hpp"
@@ -540,10 +541,10 @@ bool sameMatrix(const CsrView<T>& A, const CsrView<T>& B) {
 template <SimdLevel L, class T>
 Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr, SpgemmPlan& plan) {
   namespace d = spgemm_detail;
-  Status s = validateCsr(A);
+  Status s = validateCsrParallel<L>(A);
   if (!s.ok()) return s;
   if (!d::sameMatrix(A, B)) {  // A*A: one check serves both
-    s = validateCsr(B);
+    s = validateCsrParallel<L>(B);
     if (!s.ok()) return s;
   }
   if (A.cols != B.rows) {

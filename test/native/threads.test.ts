@@ -193,6 +193,37 @@ describe.skipIf(!hasNative)('thread pool: bit-identical for 1, 2, 3 threads and 
     }
   }
 
+  // Wider than one chunk of alpha*X (256 columns): the transposed SpMM in two chunks a row, on a
+  // banded matrix whose groups write most columns straight to the output.
+  it('transposed SpMM with k = 300 on a banded matrix: bit-identical for 1, 2, 3 threads, close to JS', () => {
+    const A = bandedCsr(20000, 40, 'f64', 17);
+    const X = new DenseMatrix(A.rows, 300, vec(A.rows * 300, 'f64', 18));
+    const Y0 = vec(A.cols * 300, 'f64', 19);
+    const run = () => A.matmat(X, { transpose: true, alpha: 1.5, beta: 0.5, out: new DenseMatrix(A.cols, 300, Y0.slice()) }).data;
+    setBackend('js');
+    const js = run();
+    setBackend('native');
+    const abs = (v: Values) => v.map(Math.abs) as Values;
+    const Aa = absCsr(A);
+    setBackend('js');
+    const scale = Aa.matmat(new DenseMatrix(A.rows, 300, abs(X.data)), { transpose: true, alpha: 1.5, beta: 0.5, out: new DenseMatrix(A.cols, 300, abs(Y0)) }).data;
+    setBackend('native');
+    for (const level of levels) {
+      control!.setSimd(level);
+      let first: string | null = null;
+      for (const t of threadCounts) {
+        setThreads(t);
+        const v = run();
+        if (first === null) {
+          first = bytes(v);
+          expectClose(v, js, scale, 1e-12);
+        } else {
+          expect(bytes(v), `${level}, ${t} threads vs 1`).toBe(first);
+        }
+      }
+    }
+  });
+
   it('reports the same first error as the JS backend on large broken matrices', () => {
     const A = randomCsr(40000, 1000, 6, 'f64', 21);
     const colIdx = A.colIdx.slice();
