@@ -294,7 +294,7 @@ Status bsrProductTransposed(const BsrView<T>& A, const T* X, int64_t k, T* Y, do
           for (int64_t b = start; b < end; b++) {
             const int64_t J = A.blockColIdx[b];
             if (!target.has(J)) return false;
-            T* yJ = target.at(J);
+            T* yJ = target.base + (J - target.lo) * c * k;
             const T* v = A.values + b * rc;
             for (int64_t ii = 0; ii < r; ii++) {
               const T* __restrict xr = X + (I * r + ii) * k;

@@ -83,43 +83,34 @@ Status validateCsrParallel(const CsrView<T>& A) {
   return bad.load() ? validateCsr(A) : Status::okay();
 }
 
-// Where one group of a transposed product writes (scatterTransposed): the entries of column j go
-// to priv[(j - lo) * width ...] for j in [lo, mid] and straight to out[j * width ...] for j in
-// (mid, hi]. A group writes straight to the columns above every earlier group's range (mid is the
-// highest column of those ranges); a later group's mid is at least this group's hi, so no two
-// groups write the same place, whatever column a concurrent writer puts in [lo, hi]. Without
-// direct writes (scatterTransposed's `direct` = false) every group but the first has mid = hi
-// (all private) and the first mid < lo (all straight to out).
+// Where one run of rows of a transposed product writes (scatterTransposed): column j, for j in
+// [lo, hi], at base[(j - lo) * width ...], base being a private buffer or out + lo * width.
 template <class T>
 struct ScatterTarget {
-  T* priv;
-  T* out;
+  T* base;
   int64_t lo;
-  int64_t mid;
   int64_t hi;
-  int64_t width;
 
   bool has(int64_t j) const { return j >= lo && j <= hi; }
-  T* at(int64_t j) const { return j <= mid ? priv + (j - lo) * width : out + j * width; }
 };
 
 // Deterministic scatter of a transposed product. The rows are cut into G contiguous groups
 // (balanced by work, G chosen from the input alone, capped so that the private buffers stay
-// within about nnz/2 + 64k elements of `width` values). Each group scatters its rows' entries in
-// storage order; column j is written straight into `out` (already scaled by beta) by a group when
-// it lies above the ranges of all earlier groups, and into the group's zeroed private buffer
-// otherwise; then every column adds the groups' buffers to `out` in group order. On a banded matrix only the
-// columns near the group boundaries take the private buffers (a private copy of all of `out` per
-// group made the transposed SpMM with k = 32 of the 2D Laplacian zero and merge 1 GB a call).
-// With direct = false, groups after the first keep all their columns private (the per-entry choice
-// of ScatterTarget::at costs a product with one value a column more than it saves).
+// within about nnz/2 + 64k elements of `width` values), each group a run of the row partition's
+// parts. Group 0 scatters straight into `out` (already scaled by beta). In a later group, a part
+// whose columns all lie above the ranges of the groups before it also scatters straight into
+// `out` (no other group writes those columns: a later group's parts that write straight lie
+// above this group's range); its other parts scatter into the group's zeroed private buffer,
+// which covers only their columns. Then every column adds the groups' buffers to `out` in group
+// order. So on a banded matrix only the parts near a group's start take the private buffer (a
+// private copy of all of `out` per group made the transposed SpMM with k = 32 of the 2D Laplacian
+// zero and merge 1 GB a call), and a run of rows has one target: no choice per entry.
 // Validates A first (out is untouched on error). scatter(rowBegin, rowEnd, target) must add rows
-// [rowBegin, rowEnd)'s contributions at target.at(j) + c for each entry (i, j), and return false,
-// writing nowhere, at a row bound or a column outside [target.lo, target.hi] (arrays on a
-// SharedArrayBuffer that another thread changed since the check).
+// [rowBegin, rowEnd)'s contributions at target.base[(j - lo) * width + c] for each entry (i, j),
+// and return false, writing nowhere, at a row bound or a column outside [target.lo, target.hi]
+// (arrays on a SharedArrayBuffer that another thread changed since the check).
 template <SimdLevel L, class T, class Prepare, class Scatter>
-Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare prepare, Scatter scatter,
-                         bool direct = true) {
+Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare prepare, Scatter scatter) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
   const int64_t nnz = A.nnz();
@@ -129,7 +120,10 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
     return Status::noMemory("the row partition");
   }
   Buf<int32_t> plo, phi;
-  if (!plo.allocate(parts) || !phi.allocate(parts)) return Status::noMemory("the row partition");
+  Buf<char> straight;  // the part writes straight into out
+  if (!plo.allocate(parts) || !phi.allocate(parts) || !straight.allocate(parts)) {
+    return Status::noMemory("the row partition");
+  }
   std::atomic<bool> bad{false};
   parallelFor(parts, [&](int64_t p) {
     if (!checkRows<L>(A, bounds[p], bounds[p + 1], &plo[p], &phi[p])) bad.store(true, std::memory_order_relaxed);
@@ -137,48 +131,65 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
   if (bad.load()) return failedMidway(A);  // plo/phi of the failed part were not written
   prepare();  // out = beta * out
   // Groups: contiguous runs of parts. Fewer groups while the buffers would be too large. Group g
-  // covers columns [glo, ghi] and keeps [glo, gmid] private (gmid = the highest column of the
-  // groups before it, at most ghi); group 0 keeps nothing.
+  // keeps columns [plo2[g], phi2[g]] private (empty when phi2 < plo2).
   const int64_t budget = nnz / 2 + (int64_t{1} << 16);
   int64_t G = parts < 16 ? parts : 16;
-  Buf<int64_t> glo, ghi, gmid, goff;
-  if (!glo.allocate(G + 1) || !ghi.allocate(G + 1) || !gmid.allocate(G + 1) || !goff.allocate(G + 1)) {
-    return Status::noMemory("the groups");
-  }
+  Buf<int64_t> glo, ghi, goff;
+  if (!glo.allocate(G + 1) || !ghi.allocate(G + 1) || !goff.allocate(G + 1)) return Status::noMemory("the groups");
   auto groupPart = [&](int64_t g, int64_t groups) { return (parts * g) / groups; };
   int64_t total = 0;
   for (;; G /= 2) {
     total = 0;
     int64_t before = -1;  // the highest column of the groups so far
     for (int64_t g = 0; g < G; g++) {
-      int64_t lo = INT64_MAX, hi = -1;
+      int64_t lo = INT64_MAX, hi = -1, top = -1;
       for (int64_t p = groupPart(g, G); p < groupPart(g + 1, G); p++) {
-        if (phi[p] >= plo[p]) {
+        const bool empty = phi[p] < plo[p];
+        straight[p] = g == 0 || empty || plo[p] > before;
+        if (!straight[p]) {
           lo = plo[p] < lo ? plo[p] : lo;
           hi = phi[p] > hi ? phi[p] : hi;
         }
+        if (!empty) top = phi[p] > top ? phi[p] : top;
       }
       if (hi < 0) lo = 0;
       glo[g] = lo;
       ghi[g] = hi;
-      gmid[g] = g == 0 ? lo - 1 : direct ? std::min(hi, before) : hi;
       goff[g] = total;
-      if (gmid[g] >= lo) total += (gmid[g] - lo + 1) * width;
-      before = std::max(before, hi);
+      if (hi >= lo) total += (hi - lo + 1) * width;
+      before = std::max(before, top);
     }
     if (G <= 1 || total <= budget * width) break;
   }
   Buf<T> priv;
   if (!priv.allocate(total)) return Status::noMemory("the transposed product's buffers");
-  // Zero the private buffers and scatter, one task per group.
+  // Zero the private buffers and scatter, one task per group, runs of parts of one kind a call.
   std::atomic<bool> changed{false};
   parallelFor(G, [&](int64_t g) {
-    const int64_t rb = bounds[groupPart(g, G)], re = bounds[groupPart(g + 1, G)];
     T* base = priv.data() + goff[g];
-    const int64_t len = gmid[g] >= glo[g] ? (gmid[g] - glo[g] + 1) * width : 0;
+    const int64_t len = ghi[g] >= glo[g] ? (ghi[g] - glo[g] + 1) * width : 0;
     for (int64_t t = 0; t < len; t++) base[t] = 0;
-    if (!scatter(rb, re, ScatterTarget<T>{base, out, glo[g], gmid[g], ghi[g], width})) {
-      changed.store(true, std::memory_order_relaxed);
+    const int64_t pEnd = groupPart(g + 1, G);
+    for (int64_t p = groupPart(g, G); p < pEnd;) {
+      int64_t q = p + 1;
+      while (q < pEnd && straight[q] == straight[p]) q++;
+      ScatterTarget<T> t{base, glo[g], ghi[g]};
+      if (straight[p]) {  // the run's own columns, all above the earlier groups'
+        int64_t lo = INT64_MAX, hi = -1;
+        for (int64_t r = p; r < q; r++) {
+          if (phi[r] >= plo[r]) {
+            lo = plo[r] < lo ? plo[r] : lo;
+            hi = phi[r] > hi ? phi[r] : hi;
+          }
+        }
+        if (hi < 0) lo = 0;
+        t = ScatterTarget<T>{out + lo * width, lo, hi};
+      }
+      if (!scatter(bounds[p], bounds[q], t)) {
+        changed.store(true, std::memory_order_relaxed);
+        return;
+      }
+      p = q;
     }
   });
   if (changed.load()) return changedDuringCall();
@@ -188,8 +199,8 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
     parallelFor(chunks, [&](int64_t c) {
       const int64_t b = (n * c) / chunks, e = (n * (c + 1)) / chunks;
       for (int64_t g = 1; g < G; g++) {
-        if (gmid[g] < glo[g]) continue;
-        const int64_t wb = glo[g] * width, we = (gmid[g] + 1) * width;
+        if (ghi[g] < glo[g]) continue;
+        const int64_t wb = glo[g] * width, we = (ghi[g] + 1) * width;
         const int64_t lo = b > wb ? b : wb, hi = e < we ? e : we;
         const T* src = priv.data() + goff[g];
         for (int64_t t = lo; t < hi; t++) {

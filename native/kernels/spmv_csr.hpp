@@ -236,17 +236,12 @@ Status spmv(const CsrView<T>& A, const T* x, T* y, double alpha, double beta, bo
   }
   // Validated before y is touched, so a bad matrix leaves y as it was.
   const bool prefetch = gathersScattered<L>(A, sizeof(T));
-  // One value a column: whole private copies (direct = false), since choosing a target per
-  // entry cost more than zeroing and merging them (the 2D Laplacian: 44 -> 49 ms at one thread).
-  // Every target is then all private, or all `out` (group 0).
   return scatterTransposed<L>(
       A, 1, y, [&] { scaleOutputParallel<L>(y, A.cols, beta); },
       [&](int64_t rb, int64_t re, const ScatterTarget<T>& t) {
-        T* base = t.mid < t.lo ? t.out + t.lo : t.priv;  // column t.lo's place
-        return prefetch ? spmvTransposedRows<L, true>(A, x, base, t.lo, t.hi, alpha, rb, re)
-                        : spmvTransposedRows<L, false>(A, x, base, t.lo, t.hi, alpha, rb, re);
-      },
-      false);
+        return prefetch ? spmvTransposedRows<L, true>(A, x, t.base, t.lo, t.hi, alpha, rb, re)
+                        : spmvTransposedRows<L, false>(A, x, t.base, t.lo, t.hi, alpha, rb, re);
+      });
 }
 
 }  // namespace sparse
