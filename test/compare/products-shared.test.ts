@@ -15,7 +15,9 @@ describe.skipIf(!nativeAvailable())('transposed products and reductions under co
     setBackend('auto');
   });
 
-  it('return the unchanged answer or raise FormatError while another thread rewrites the row pointer and the columns', async () => {
+  // Scattered columns put every group's rows into its private buffer; banded ones let most parts
+  // of a group write straight into the output (scatterTransposed).
+  it.each(['scattered', 'banded'])('return the unchanged answer or raise FormatError while another thread rewrites the row pointer and the columns (%s columns)', async (layout) => {
     setBackend('native');
     setThreads(2);
     const rows = 20_000;
@@ -25,7 +27,10 @@ describe.skipIf(!nativeAvailable())('transposed products and reductions under co
     const rowPtr = new Int32Array(new SharedArrayBuffer(4 * (rows + 1)));
     const colIdx = new Int32Array(new SharedArrayBuffer(4 * nnz));
     for (let i = 0; i <= rows; i++) rowPtr[i] = i * perRow;
-    for (let k = 0; k < nnz; k++) colIdx[k] = (k * 7919) % cols;
+    for (let k = 0; k < nnz; k++) {
+      const i = Math.floor(k / perRow);
+      colIdx[k] = layout === 'banded' ? Math.floor((i * (cols - 3 * perRow)) / rows) + 3 * (k % perRow) : (k * 7919) % cols;
+    }
     const values = Float64Array.from({ length: nnz }, (_, k) => 1 + (k % 17));
     const A = new CsrMatrix(rows, cols, rowPtr, colIdx, values, { validate: false });
     const plain = new CsrMatrix(rows, cols, rowPtr.slice(), colIdx.slice(), values);
