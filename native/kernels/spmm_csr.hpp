@@ -204,13 +204,13 @@ inline void addScaledRow(T* yr, const Acc* ax, Acc a, int64_t k) {
   for (; c < k; c++) yr[c] = static_cast<T>(static_cast<Acc>(yr[c]) + a * ax[c]);
 }
 
-// Scatter rows [rowBegin, rowEnd) of A^T X to the uniform target t (column j's row of the output
-// at t.base + (j - t.lo) * k), under scatterTransposed's contract (a row bound or column that
-// changed since the check is caught before it is used).
-// alpha times row i of X is formed once a row (the product a * (alpha * x) of the scalar loop,
-// the same bits), and each entry adds its multiple of it to output row j with addScaledRow:
-// a column at a time, with alpha multiplied in again per entry, k = 32 ran 5.5x slower than the
-// plain product on the 2D Laplacian (Intel model 207).
+// Scatter rows [rowBegin, rowEnd) of A^T X to the target t (column j's row of the output at
+// t.base + (j - t.lo) * k), under scatterTransposed's contract (a row bound or column that changed
+// since the check is caught before it is used). alpha times row i of X is formed once a row, in
+// chunks of kAxChunk columns on the stack (the product a * (alpha * x) of the scalar loop, the
+// same bits), and each entry adds its multiple of it to output row j with addScaledRow. A column
+// at a time, with alpha multiplied in again per entry, k = 32 ran 5.5x slower than the plain
+// product on the 2D Laplacian (Intel model 207).
 constexpr int64_t kAxChunk = 256;
 
 template <SimdLevel L, class T>
@@ -219,7 +219,7 @@ bool spmmTransposedRows(const CsrView<T>& A, const T* X, int64_t k, const Scatte
   const int64_t limit = std::min(A.colIdxLen, A.valuesLen);
   int64_t start = A.rowPtr[rowBegin];
   if (start < 0) return false;
-  Acc ax[kAxChunk];  // alpha times a chunk of X's row (no allocation inside a pool task)
+  Acc ax[kAxChunk];  // no allocation inside a pool task
   T* yBase = t.base;
   for (int64_t i = rowBegin; i < rowEnd; i++) {
     const int64_t end = A.rowPtr[i + 1];
