@@ -131,7 +131,8 @@ Status scatterTransposed(const CsrView<T>& A, int64_t width, T* out, Prepare pre
   if (bad.load()) return failedMidway(A);  // plo/phi of the failed part were not written
   prepare();  // out = beta * out
   // Groups: contiguous runs of parts. Fewer groups while the buffers would be too large. Group g
-  // keeps columns [plo2[g], phi2[g]] private (empty when phi2 < plo2).
+  // keeps columns [glo[g], ghi[g]] private (empty when ghi < glo): those of its parts that do not
+  // write straight into out.
   const int64_t budget = nnz / 2 + (int64_t{1} << 16);
   int64_t G = parts < 16 ? parts : 16;
   Buf<int64_t> glo, ghi, goff;
