@@ -1,14 +1,17 @@
 // CG on the SNS Newton system H x = rhs (H symmetric, CSR, N x N), x0 = 0, through its Schur
-// complement (otPcg below): src/ot/sns-cg.ts pcg is the twin, operation for operation (serial;
-// every sum of a row or a dot product in four interleaved partial sums, otHessianRowDot and
-// otDot4), so a build without FMA contraction gives its bits. One native call instead of two
-// products and several JS vector loops per CG step.
+// complement (otPcg below): src/ot/sns-cg.ts pcg is the twin, operation for operation (every sum
+// of a row or a dot product in four interleaved partial sums, otHessianRowDot and otDot4), so a
+// build without FMA contraction gives its bits. One native call instead of two products and
+// several JS vector loops per CG step. The products run their rows in parallel (each row's sum is
+// its own, so the bits do not depend on the threads); the dot products stay serial.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "parallel.hpp"
 #include "status.hpp"
 
 namespace sparse {
@@ -85,11 +88,29 @@ inline Status otPcg(int64_t n, int64_t N, const int32_t* rowPtr, const int32_t* 
   for (int64_t i = 0; i < n; i++) dinv[i] = diag[i] > 0 ? 1 / diag[i] : 0;
   for (int64_t j = n; j < N; j++) dinv[j] = otSchurJacobi(colIdx, values, dinv.data(), diag[j], rowPtr[j], rowPtr[j + 1] - 1);
   // q[n + j] = (S^T w)_j and w[i] = (S v)_i for v in [n, N) and w in [0, n): H's rows without the diagonal.
+  // Row tasks of about equal entries; below 2^14 entries a side (a few microseconds) one task.
+  std::vector<int64_t> sBounds, tBounds;
+  auto rowTasks = [&](int64_t r0, int64_t r1, std::vector<int64_t>& bounds) {
+    const int64_t parts = std::min<int64_t>(partsFor(static_cast<int64_t>(rowPtr[r1]) - rowPtr[r0], int64_t{1} << 14, 64), std::max<int64_t>(1, r1 - r0));
+    bounds.assign(static_cast<size_t>(parts) + 1, 0);
+    splitByPrefix(rowPtr + r0, r1 - r0, parts, bounds.data());
+    for (int64_t& b : bounds) b += r0;
+  };
+  rowTasks(0, n, sBounds);
+  rowTasks(n, N, tBounds);
+  auto rowsOf = [](const std::vector<int64_t>& bounds, auto&& row) {
+    const int64_t parts = static_cast<int64_t>(bounds.size()) - 1;
+    auto task = [&](int64_t t) {
+      for (int64_t i = bounds[static_cast<size_t>(t)]; i < bounds[static_cast<size_t>(t) + 1]; i++) row(i);
+    };
+    if (parts == 1) task(0);
+    else parallelFor(parts, task);
+  };
   auto sTimes = [&](const double* v, double* out) {
-    for (int64_t i = 0; i < n; i++) out[i] = otHessianRowDot(colIdx, values, v, rowPtr[i] + 1, rowPtr[i + 1]);
+    rowsOf(sBounds, [&](int64_t i) { out[i] = otHessianRowDot(colIdx, values, v, rowPtr[i] + 1, rowPtr[i + 1]); });
   };
   auto stTimes = [&](const double* v, double* out) {
-    for (int64_t j = n; j < N; j++) out[j] = otHessianRowDot(colIdx, values, v, rowPtr[j], rowPtr[j + 1] - 1);
+    rowsOf(tBounds, [&](int64_t j) { out[j] = otHessianRowDot(colIdx, values, v, rowPtr[j], rowPtr[j + 1] - 1); });
   };
   for (int64_t i = 0; i < N; i++) x[i] = 0;
   *iterations = 0;

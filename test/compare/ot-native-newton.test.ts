@@ -612,6 +612,39 @@ describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (
     );
   });
 
+  it('the native CG splits a large system into row tasks and gives the JS bits at 1, 2 and 3 threads', () => {
+    // 200 x 180, nothing dropped: 36,000 entries a side, above the 2^14 a task where the products split.
+    const native = load.backend!;
+    const rnd = lcg(11);
+    const rows = 200;
+    const cols = 180;
+    const C: OtCost = { kind: 'dense', rows, cols, data: Float64Array.from({ length: rows * cols }, rnd) };
+    const f = Float64Array.from({ length: rows }, () => rnd() * 0.1);
+    const g = Float64Array.from({ length: cols }, () => rnd() * 0.1);
+    const { P, r, c } = planOf(jsBackend, C, f, g, 0.3, true, rows);
+    const { H, diag, kept } = sparsifiedHessian(C, P!, r, c, 0);
+    expect(kept).toBe(rows * cols);
+    const N = rows + cols;
+    const rhs = Float64Array.from({ length: N }, () => rnd() - 0.5);
+    projectGauge(rhs, rows);
+    const xj = new Float64Array(N);
+    setBackend('js');
+    const itJs = pcg(H, rows, diag, rhs, xj, 1e-10, 10 * N);
+    setBackend('auto');
+    expect(itJs).toBeGreaterThan(3);
+    const before = control!.getThreads();
+    try {
+      for (const t of [1, 2, 3]) {
+        control!.setThreads(t);
+        const xn = new Float64Array(N);
+        expect(pcg(H, rows, diag, rhs, xn, 1e-10, 10 * N, native)).toBe(itJs);
+        expect(bytesOf(xn).equals(bytesOf(xj))).toBe(true);
+      }
+    } finally {
+      control!.setThreads(before);
+    }
+  });
+
   it('bad arguments raise typed errors', () => {
     const native = load.backend!;
     const f3 = new Float64Array(3);
