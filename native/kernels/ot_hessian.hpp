@@ -3,9 +3,10 @@
 // as a CSR of size n+m with sorted columns. The kept set is the mass rule of ot_hessian_bins.hpp
 // (and of src/ot/sns-hessian.ts, the JS twin), the same bits at any thread count and SIMD level.
 //
-// Each pass reads P eight entries at a time and masks those at or above a bound (one unsigned
-// compare of the raw bits: otAtLeast8, otBinsUnits8). Blocks wholly below the floor cost the
-// histogram one compare, and dropped entries cost the count and the fill nothing. In the profile
+// The histogram and the count read P eight entries at a time and mask those at or above a bound
+// (one unsigned compare of the raw bits: otAtLeast8, otBinsUnits8). Blocks wholly below the floor
+// cost the histogram one compare; the count marks the kept entries in a bitmask, and the fill
+// reads only those (otMarkAtLeast, otForMarked). In the profile
 // of the squared-Euclidean n = 1000 SNS solve the three passes took a quarter of the time; on a
 // plan from that solve (Zen 5, 2 threads, standalone) a call went from 1.6-1.8 ms to 1.2-1.3 ms,
 // and on the random-cost plan (0.8% kept) from 1.2-1.5 ms to 0.65-1.0 ms.
@@ -68,19 +69,41 @@ inline int otLowestBit(uint32_t mask) {
 #endif
 }
 
-// Calls f(k) for every k in [k0, k1) whose entry is at or above `bound`, in order.
+// Marks the entries of [k0, k1) at or above `bound`: bit t of mask[u] for entry k0 + 8u + t (the
+// row's own bytes, ceil((k1 - k0) / 8) of them); calls f(k) for each, in order.
 template <SimdLevel L, class F>
-inline void otForAtLeast(const double* P, int64_t k0, int64_t k1, uint64_t bound, F&& f) {
+inline void otMarkAtLeast(const double* P, int64_t k0, int64_t k1, uint64_t bound, uint8_t* mask, F&& f) {
   int64_t k = k0;
   for (; k + 8 <= k1; k += 8) {
-    for (uint32_t mask = otAtLeast8<L>(P + k, bound); mask != 0; mask &= mask - 1) f(k + otLowestBit<L>(mask));
+    const uint32_t bits = otAtLeast8<L>(P + k, bound);
+    *mask++ = static_cast<uint8_t>(bits);
+    for (uint32_t b = bits; b != 0; b &= b - 1) f(k + otLowestBit<L>(b));
   }
-  for (; k < k1; k++) {
-    uint64_t bits;
-    std::memcpy(&bits, P + k, sizeof bits);
-    if (bits >= bound) f(k);
+  if (k < k1) {
+    uint32_t bits = 0;
+    for (int64_t t = 0; k + t < k1; t++) {
+      uint64_t raw;
+      std::memcpy(&raw, P + k + t, sizeof raw);
+      if (raw >= bound) {
+        bits |= 1u << t;
+        f(k + t);
+      }
+    }
+    *mask = static_cast<uint8_t>(bits);
   }
 }
+
+// Calls f(k) for every entry of [k0, k1) whose bit otMarkAtLeast set, in order.
+template <SimdLevel L, class F>
+inline void otForMarked(int64_t k0, int64_t k1, const uint8_t* mask, F&& f) {
+  for (int64_t k = k0; k < k1; k += 8) {
+    for (uint32_t b = *mask++; b != 0; b &= b - 1) f(k + otLowestBit<L>(b));
+  }
+}
+
+// Where row i's bytes of the kept mask start: floor((begin(i) + 7 i) / 8) is at least
+// ceil(len / 8) past the previous row's start, for any row lengths.
+inline int64_t otMaskStart(int64_t begin, int64_t i) { return (begin + 7 * i) / 8; }
 
 // The histogram slots and mass units of p[0..8) (ot_hessian_bins.hpp), with the units of the
 // entries below floorBits set to zero; returns the mask of those at or above it. Slot kOtBins
@@ -147,9 +170,11 @@ inline uint32_t otSparsifyCut(const double* P, int64_t len, double massDrop, uin
 // Writes rowPtr and sets nnz to the entries of H; fills colIdx and values only when they fit
 // (nnz <= capacity), so that a caller with short buffers grows them and calls again. `bounds`:
 // row tasks (any split gives the same H: column rows collect their entries in row order).
-// P and the cost's columns are read twice (count, then fill). Arrays on a SharedArrayBuffer can
-// change in between, from another thread: every fill write is bounded by what the count reserved,
-// and any difference between the passes is an error, never a write out of place.
+// The count reads P and the cost's columns once and marks the kept entries, one bit each; the fill
+// reads only the marked entries (a converging plan keeps a few percent, in runs), not all of P
+// again. Arrays on a SharedArrayBuffer can change in between, from another thread: the fill's
+// places come from the mask and the counts, every write is bounded by what the count reserved,
+// and a column index that changed is an error, never a write out of place.
 template <SimdLevel L, class Rows>
 Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<int64_t>& bounds, int64_t len,
                       const double* P, const double* r, const double* c, double massDrop, const OtHessianOut& out,
@@ -164,6 +189,7 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
   std::vector<int64_t> rowCnt(static_cast<size_t>(n), 0);
   std::vector<int64_t> badRow(static_cast<size_t>(tasks), -1);
   std::vector<char> badCol(static_cast<size_t>(tasks), 0);
+  std::vector<uint8_t> kept(static_cast<size_t>(otMaskStart(len, n) + 1), 0);
   parallelFor(tasks, [&](int64_t t) {
     int32_t* cc = colCnt.data() + t * m;
     for (int64_t i = bounds[t]; i < bounds[t + 1]; i++) {
@@ -172,14 +198,15 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
         return;
       }
       int64_t cnt = 0;
+      const int64_t b = rows.begin(i);
+      uint8_t* mask = kept.data() + otMaskStart(b, i);
       if constexpr (Rows::dense) {
-        const int64_t b = rows.begin(i);
-        otForAtLeast<L>(P, b, rows.end(i), cutBits, [&](int64_t k) {
+        otMarkAtLeast<L>(P, b, rows.end(i), cutBits, mask, [&](int64_t k) {
           cnt++;
           cc[k - b]++;
         });
       } else {  // every column is checked, kept or not
-        for (int64_t k = rows.begin(i); k < rows.end(i); k++) {
+        for (int64_t k = b; k < rows.end(i); k++) {
           const int64_t j = rows.col(i, k);
           if (!rows.colOk(j)) {
             badRow[static_cast<size_t>(t)] = i;
@@ -189,6 +216,7 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
           if ((otHighWord(P[k]) >> 20) >= cut) {
             cnt++;
             cc[j]++;
+            mask[(k - b) >> 3] |= static_cast<uint8_t>(1u << ((k - b) & 7));
           }
         }
       }
@@ -201,10 +229,10 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
     if (badCol[static_cast<size_t>(t)]) return Status::format("column index out of range [0, " + num(m) + ") in row " + num(i));
     return badRowPtr(i);
   }
-  int64_t kept = 0;
-  for (int64_t i = 0; i < n; i++) kept += rowCnt[static_cast<size_t>(i)];
+  int64_t keptCount = 0;
+  for (int64_t i = 0; i < n; i++) keptCount += rowCnt[static_cast<size_t>(i)];
   const int64_t N = n + m;
-  const int64_t nnz = N + 2 * kept;
+  const int64_t nnz = N + 2 * keptCount;
   if (nnz > INT32_MAX) return Status::error(ErrorKind::TooLarge, "otSparsify: the sparsified Hessian has more than 2^31-1 entries");
   nnzOut = nnz;
   out.rowPtr[0] = 0;
@@ -242,10 +270,9 @@ Status otSparsifyRows(int64_t n, int64_t m, const Rows& rows, const std::vector<
       out.colIdx[pos] = static_cast<int32_t>(i);
       out.values[pos++] = r[i];
       bool ok = true;
-      otForAtLeast<L>(P, rows.begin(i), rows.end(i), cutBits, [&](int64_t k) {
+      const int64_t b = rows.begin(i);
+      otForMarked<L>(b, rows.end(i), kept.data() + otMaskStart(b, i), [&](int64_t k) {
         if (!ok) return;
-        // Read again after the mask: under a writer on a SharedArrayBuffer it may differ from what
-        // the compare saw, which changes a value written, never a write's place (the slot bounds).
         const double p = P[k];
         const int64_t j = rows.col(i, k);
         if (!rows.colOk(j) || pos >= rowEnd || cursor[j] >= limit(t, j)) {
