@@ -55,7 +55,8 @@ export interface SnsOptions {
   maxNewton?: number;
   /**
    * The sparsified Hessian drops the smallest entries of P holding at most this share of its mass
-   * (default 1e-3; each step uses min(massDrop, 0.1 * current marginal error), see src/ot/sns.ts).
+   * (default 1e-3; each step uses min(massDrop, 0.1 * current marginal error), 100 times less after
+   * a full step that cut the error less than 10 times, see src/ot/sns.ts).
    */
   massDrop?: number;
   /** Relative residual at which the preconditioned CG stops (default 1e-3). */
