@@ -323,8 +323,13 @@ template <SimdLevel L>
 Status otSparsifyCsr(int64_t n, int64_t m, const int32_t* rowPtr, const int32_t* colIdx, int64_t nnz,
                             const double* P, const double* r, const double* c, double massDrop,
                             const OtHessianOut& out, int64_t& nnzOut) {
-  // The row pointer is read once, into a copy that every pass uses (see otSparsifyRows).
+  // The row pointer is read once, into a copy that every pass uses (see otSparsifyRows), and
+  // checked here whole: each row's bytes of the kept mask are its own only when it never
+  // decreases (two rows on either side of a decreasing step could share a byte across tasks).
   std::vector<int64_t> rows(rowPtr, rowPtr + n + 1);
+  for (int64_t i = 0; i < n; i++) {
+    if (rows[i] < 0 || rows[i + 1] < rows[i] || rows[i + 1] > nnz) return badRowPtr(i);
+  }
   const OtCsrTasks rt(rowPtr, 0, n);
   return otSparsifyRows<L>(n, m, OtCsrRows{rows.data(), colIdx, m, nnz}, rt.bounds, nnz, P, r, c, massDrop, out, nnzOut);
 }

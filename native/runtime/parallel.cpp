@@ -142,15 +142,20 @@ class Pool {
 
   void workerLoop() {
     uint64_t seen = 0;
+    bool wanted = true;
     for (;;) {
       // Poll a while before sleeping: solvers call short kernels back to back, and a worker woken
-      // from the condition variable arrives tens of microseconds late on a VM.
-      pollFor([&] { return generation_.load(std::memory_order_acquire) != seen; });
+      // from the condition variable arrives tens of microseconds late on a VM. A worker the last
+      // job did not want (it had enough helpers) sleeps at once: a small job on a many-core host
+      // would otherwise keep every idle worker spinning.
+      if (wanted) pollFor([&] { return generation_.load(std::memory_order_acquire) != seen; });
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
       seen = generation_.load(std::memory_order_relaxed);
       Job* job = current_;
-      if (job == nullptr || job->helpersJoined >= job->helpersWanted) continue;
+      if (job == nullptr) continue;  // done before we came: the next one may want us
+      wanted = job->helpersJoined < job->helpersWanted;
+      if (!wanted) continue;
       job->helpersJoined++;
       job->helpersActive.fetch_add(1, std::memory_order_relaxed);
       lock.unlock();

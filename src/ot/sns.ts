@@ -12,9 +12,10 @@ const RESCUE_ITERATIONS = 10;
  * random costs and 2D histograms at epsilon 1e-2..1e-4 relative (.tmp/helperF/explore.ts in the
  * report): with neither, 4 of 12 cases stalled within 300 Newton steps (L1 at 1e-3 decreased like
  * 1/k with full steps; at 1e-4 the first directions were ~1e12 and every line search failed).
- * - The dropped share follows the error: delta_k = min(massDrop, 0.1 * marginal error), so the
- *   Hessian's relative error shrinks with the residual (a fixed 1e-3 share disconnects the kept
- *   graph of degenerate costs and leaves the Newton steps Jacobi-slow).
+ * - The dropped share follows the error: delta_k = min(massDrop, 0.1 * marginal error) (times
+ *   TIGHTEN after a slow step, below), so the Hessian's relative error shrinks with the residual
+ *   (a fixed 1e-3 share disconnects the kept graph of degenerate costs and leaves the Newton steps
+ *   Jacobi-slow).
  * - Each direction component is clipped to |d| <= 100 epsilon (a plan entry moves by at most e^200
  *   per step): rows far from their marginal give Newton components ~ eps * a_i / r_i that no
  *   backtracking reaches. Near the optimum |d| ~ eps * error, so the clip never binds there.
