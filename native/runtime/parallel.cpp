@@ -72,16 +72,16 @@ inline void cpuRelax() {
 #endif
 }
 
-// Polls `ready` for up to kPoll; true when it held.
+// Polls `ready` until it holds or kPoll has passed (the caller then re-checks under the mutex).
 template <class Ready>
-bool pollFor(Ready&& ready) {
+void pollFor(Ready&& ready) {
   const auto deadline = std::chrono::steady_clock::now() + kPoll;
   for (;;) {
     for (int i = 0; i < 64; i++) {
-      if (ready()) return true;
+      if (ready()) return;
       cpuRelax();
     }
-    if (std::chrono::steady_clock::now() >= deadline) return ready();
+    if (std::chrono::steady_clock::now() >= deadline) return;
   }
 }
 
