@@ -7,13 +7,13 @@
 //   otPlanPassDense(rows, cols, data, f (>= rows), g (>= cols), eps, P: Float64Array (rows*cols) | null,
 //                   rowSums (>= rows), colSums (>= cols), stats (>= 2) | null, r0, r1)
 //   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
-//                   r0, r1) -> number
+//                   r0, r1, tiny?) -> number   (entries below tiny with moderate t skipped: ot_plan.hpp)
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
 //   otScalingSweepDense(rows, cols, K: Float64Array (rows*cols), v (>= cols), a, uOld, uNew (>= rows),
 //                   colAcc (>= cols), r0, r1) -> the rows' marginal error (kernels/ot_plan.hpp)
 //   otPlanPassCsr(C: { rows, cols, rowPtr, colIdx, values: Float64Array|Float32Array }, f, g, eps,
 //                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats | null, r0, r1)
-//   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1) -> number
+//   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1, tiny?) -> number
 //   otScalingSweepCsr(K: CSR with Float64Array values, v, a, uOld, uNew, colAcc, r0, r1) -> number
 //   otLseRowsCsr(C, v (>= cols), eps, out (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
 //   otLseColsCsr(C, u (>= rows), eps, colMax, colSum (>= cols), r0, r1)
@@ -152,6 +152,14 @@ Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The optional `tiny` of otExpm1Dot at info[at]: 0 (skip only zero entries) when absent.
+double optionalTiny(const Napi::CallbackInfo& info, size_t at) {
+  if (info.Length() <= at || info[at].IsUndefined() || info[at].IsNull()) return 0;
+  const double tiny = getNumber(info[at], "tiny");
+  if (!(tiny >= 0)) throwCoded(info.Env(), "ERR_SPARSE_FORMAT", "tiny must be a number >= 0");
+  return tiny;
+}
+
 // rows, cols, a Float64Array of rows*cols at 2, the row range at r0At; shapes checked.
 struct DenseF64Args {
   int64_t rows = 0;
@@ -183,7 +191,8 @@ Napi::Value OtExpm1DotDense(const Napi::CallbackInfo& info) {
   requireLength(dg, a.cols, fn, "dg", true);
   const double scale = getNumber(info[5], "scale");
   double acc = getNumber(info[6], "acc");
-  check(env, kernels(env).otExpm1Dot(a.rows, a.cols, a.data.Data(), df.Data(), dg.Data(), scale, &acc, a.r0, a.r1));
+  const double tiny = optionalTiny(info, 9);
+  check(env, kernels(env).otExpm1Dot(a.rows, a.cols, a.data.Data(), df.Data(), dg.Data(), scale, tiny, &acc, a.r0, a.r1));
   return Napi::Number::New(env, acc);
 }
 
@@ -282,9 +291,10 @@ Napi::Value OtExpm1DotCsr(const Napi::CallbackInfo& info) {
   requireLength(dg, a.C.cols, fn, "dg", true);
   const double scale = getNumber(info[4], "scale");
   double acc = getNumber(info[5], "acc");
+  const double tiny = optionalTiny(info, 8);
   withDtype(a.C.dtype, [&](auto t) {
     using T = decltype(t);
-    check(env, kernels(env).otExpm1DotCsr(T{})(a.C.view<T>(), P.Data(), df.Data(), dg.Data(), scale, &acc, a.r0, a.r1));
+    check(env, kernels(env).otExpm1DotCsr(T{})(a.C.view<T>(), P.Data(), df.Data(), dg.Data(), scale, tiny, &acc, a.r0, a.r1));
   });
   return Napi::Number::New(env, acc);
 }

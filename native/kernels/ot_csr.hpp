@@ -123,10 +123,11 @@ Status otPlanPassCsr(const CsrView<T>& C, const double* f, const double* g, doub
   });
 }
 
-// *acc += sum over the stored entries of rows [r0, r1) of P_k (expm1(t) - t), t = scale (df_i + dg_j).
+// *acc += sum over the stored entries of rows [r0, r1) of P_k (expm1(t) - t), t = scale (df_i + dg_j),
+// the tiny entries skipped as in otExpm1Dot (otExpm1Counts).
 template <SimdLevel L, class T>
 Status otExpm1DotCsr(const CsrView<T>& C, const double* P, const double* df, const double* dg, double scale,
-                     double* acc, int64_t r0, int64_t r1) {
+                     double tiny, double* acc, int64_t r0, int64_t r1) {
   Status s = otCsrCheckRows(C, r0, r1);
   if (!s.ok()) return s;
   const int64_t cols = C.cols;
@@ -137,7 +138,8 @@ Status otExpm1DotCsr(const CsrView<T>& C, const double* P, const double* df, con
       const int32_t j = C.colIdx[k];
       if (outOfRange(j, cols)) return false;
       const double p = P[k];
-      if (p != 0) sum += p * otEm1MinusT<L>(scale * (di + dg[j]));
+      const double t = scale * (di + dg[j]);
+      if (otExpm1Counts(p, t, tiny)) sum += p * otEm1MinusT<L>(t);
     }
     sc[0] += sum;
     return true;

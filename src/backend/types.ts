@@ -196,8 +196,10 @@ export interface Backend {
    * acc + sum over rows [r0, r1) of P_ij * (expm1(t) - t), t = scale * (df_i + dg_j) (P indexed like
    * C's storage; entries with P_ij = 0 skipped): the second-order part of the dual's change along a
    * Newton direction. expm1(t) - t is a Taylor polynomial for |t| <= ln2/2 (no cancellation).
+   * Entries with P_ij < tiny (default 0) and t < 256 are skipped too (each adds less than tiny *
+   * e^256; their products would be subnormal numbers, slow on Intel cores).
    */
-  otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number;
+  otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number, tiny?: number): number;
 
   /**
    * Products with a kernel matrix K stored like a cost (values in K.data / K.values): y_i = sum_j

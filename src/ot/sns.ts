@@ -2,7 +2,7 @@ import { epsilonScaling } from './epsilon-scaling.js';
 import { stabilizedIterations } from './stabilized.js';
 import { pcg, projectGauge } from './sns-cg.js';
 import { hessianBuffers, sparsifiedHessian } from './sns-hessian.js';
-import { checkAbort, expm1Dot, planPass, record, type Ctx, type Work } from './work.js';
+import { checkAbort, expm1Dot, planPass, record, tinyEntry, type Ctx, type Work } from './work.js';
 
 const ARMIJO_C1 = 1e-4;
 const MAX_HALVINGS = 40;
@@ -69,6 +69,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const df = x.subarray(0, n);
   const dg = x.subarray(n);
   const hessian = hessianBuffers(n, m, len);
+  const tiny = tinyEntry(ctx);
   const f = st.f;
   const g = st.g;
   let recordNext = false;
@@ -113,7 +114,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
       // (the first-order terms cancel analytically, not in floating point).
       let alpha = 1;
       for (let trial = 0; trial <= MAX_HALVINGS; trial++) {
-        const second = yield* expm1Dot(ctx, P, df, dg, alpha / eps);
+        const second = yield* expm1Dot(ctx, P, df, dg, alpha / eps, tiny);
         const gain = alpha * s - eps * second;
         if (Number.isFinite(gain) && gain >= ARMIJO_C1 * alpha * s) {
           accepted = alpha;

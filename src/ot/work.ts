@@ -171,12 +171,26 @@ export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64
   }
 }
 
-/** sum_ij P_ij expm1(scale (df_i + dg_j)). */
-export function* expm1Dot(ctx: Ctx, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number): Work<number> {
+/**
+ * The entries of P below this share of the plan's mass are left out of the line-search sums where
+ * they could add only less than 2^-230 of it (Backend.otExpm1Dot's tiny; their products are
+ * subnormal numbers).
+ */
+const TINY_SHARE = 2 ** -600;
+
+/** The tiny of Backend.otExpm1Dot for this problem: TINY_SHARE times the mass of a. */
+export function tinyEntry(ctx: Ctx): number {
+  let mass = 0;
+  for (let i = 0; i < ctx.n; i++) mass += ctx.a[i];
+  return TINY_SHARE * mass;
+}
+
+/** sum_ij P_ij (expm1(t) - t), t = scale (df_i + dg_j), tiny entries skipped (Backend.otExpm1Dot). */
+export function* expm1Dot(ctx: Ctx, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, tiny: number): Work<number> {
   let acc = 0;
   const B = ctx.blocks;
   for (let k = 0; k + 1 < B.length; k++) {
-    acc = ctx.be.otExpm1Dot(ctx.C, P, df, dg, scale, acc, B[k], B[k + 1]);
+    acc = ctx.be.otExpm1Dot(ctx.C, P, df, dg, scale, acc, B[k], B[k + 1], tiny);
     yield;
   }
   return acc;

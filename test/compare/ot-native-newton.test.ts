@@ -183,6 +183,49 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
     );
   });
 
+  it('expm1 line-search sum skips exactly the entries below tiny with t < 256 (dense and CSR)', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.constantFrom(1e-3, 1, 300), fc.boolean(), fc.boolean(), ({ C, u, v, rnd }, scale, sparse, onlySmall) => {
+        const S = sparse ? csrOf(C, rnd, 0.5) : C;
+        const len = S.kind === 'dense' ? S.rows * S.cols : S.rowPtr[S.rows];
+        const tiny = 1e-200;
+        // Entries below tiny (subnormal products when t is moderate), zeros and, unless onlySmall
+        // (where a skipped entry would show in the sum), normal ones.
+        const P = Float64Array.from({ length: len }, () => {
+          const x = rnd();
+          return x < 0.2 ? 0 : x < 0.5 ? rnd() * 1e-300 : x < 0.6 || onlySmall ? 1e-210 : rnd();
+        });
+        // The same sum with tiny = 0 over P with those entries zeroed: the rule, not an approximation.
+        const zeroed = P.slice();
+        for (let i = 0; i < S.rows; i++) {
+          const b = S.kind === 'dense' ? i * S.cols : S.rowPtr[i];
+          const e = S.kind === 'dense' ? b + S.cols : S.rowPtr[i + 1];
+          for (let k = b; k < e; k++) {
+            const j = S.kind === 'dense' ? k - b : S.colIdx[k];
+            if (P[k] < tiny && scale * (u[i] + v[j]) < 256) zeroed[k] = 0;
+          }
+        }
+        const k = Math.max(1, S.rows >> 1);
+        const run = (be: Backend, Q: Float64Array, t: number): number =>
+          be.otExpm1Dot(S, Q, u, v, scale, be.otExpm1Dot(S, Q, u, v, scale, 0, 0, k, t), k, S.rows, t);
+        for (const be of [jsBackend, native]) expect(Object.is(run(be, P, tiny), run(be, zeroed, 0))).toBe(true);
+        close(run(jsBackend, P, tiny), run(native, P, tiny));
+      }),
+      runs,
+    );
+    // An entry below tiny still counts where t >= 256 (its term is not small), and a zero entry
+    // whose t overflows exp adds nothing (no 0 * Infinity).
+    const C: OtCost = { kind: 'dense', rows: 1, cols: 9, data: new Float64Array(9) };
+    const P = Float64Array.of(1e-300, 0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5);
+    const dg = Float64Array.of(300, 800, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3);
+    for (const be of [jsBackend, native]) {
+      const got = be.otExpm1Dot(C, P, new Float64Array(1), dg, 1, 0, 0, 1, 1e-200);
+      expect(got).toBeGreaterThan(1e-300 * Math.exp(299));
+      expect(Number.isFinite(got)).toBe(true);
+    }
+  });
+
   it('kernel products K x and K^T x', () => {
     const native = load.backend!;
     fc.assert(

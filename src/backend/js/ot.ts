@@ -214,7 +214,10 @@ export function otEm1MinusT(t: number): number {
   return p * (t * t);
 }
 
-export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number): number {
+/** Whether an entry counts in otExpm1Dot (the native otExpm1Counts): nonzero, and not both below tiny and t < 256. */
+const TINY_T = 256;
+
+export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number, tiny = 0): number {
   let s = acc;
   if (C.kind === 'dense') {
     const m = C.cols;
@@ -223,7 +226,10 @@ export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Flo
       const di = df[i];
       for (let j = 0; j < m; j++) {
         const p = P[base + j];
-        if (p !== 0) s += p * otEm1MinusT(scale * (di + dg[j]));
+        if (p === 0) continue;
+        const t = scale * (di + dg[j]);
+        if (p < tiny && t < TINY_T) continue;
+        s += p * otEm1MinusT(t);
       }
     }
   } else {
@@ -233,7 +239,10 @@ export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Flo
       const end = rowPtr[i + 1];
       for (let k = rowPtr[i]; k < end; k++) {
         const p = P[k];
-        if (p !== 0) s += p * otEm1MinusT(scale * (di + dg[colIdx[k]]));
+        if (p === 0) continue;
+        const t = scale * (di + dg[colIdx[k]]);
+        if (p < tiny && t < TINY_T) continue;
+        s += p * otEm1MinusT(t);
       }
     }
   }
