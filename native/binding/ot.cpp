@@ -5,14 +5,15 @@
 //                  (>= cols), r0, r1)
 //   otLseColsShiftedDense(rows, cols, data, u (>= rows), eps, shift, colSum (>= cols), r0, r1)
 //   otPlanPassDense(rows, cols, data, f (>= rows), g (>= cols), eps, P: Float64Array (rows*cols) | null,
-//                   rowSums (>= rows), colSums (>= cols), stats (>= 2) | null, r0, r1)
+//                   rowSums (>= rows), colSums (>= cols), stats (>= 2) | null, r0, r1, floor?)
+//                   (entries below floor set to zero: ot_plan.hpp)
 //   otExpm1DotDense(rows, cols, P: Float64Array (rows*cols), df (>= rows), dg (>= cols), scale, acc,
 //                   r0, r1, tiny?) -> number   (entries below tiny with moderate t skipped: ot_plan.hpp)
 //   otKernelMatvecDense(rows, cols, K: Float64Array (rows*cols), x, y, transpose: boolean, r0, r1)
 //   otScalingSweepDense(rows, cols, K: Float64Array (rows*cols), v (>= cols), a, uOld, uNew (>= rows),
 //                   colAcc (>= cols), r0, r1) -> the rows' marginal error (kernels/ot_plan.hpp)
 //   otPlanPassCsr(C: { rows, cols, rowPtr, colIdx, values: Float64Array|Float32Array }, f, g, eps,
-//                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats | null, r0, r1)
+//                   P: Float64Array (>= nnz) | null, rowSums, colSums, stats | null, r0, r1, floor?)
 //   otExpm1DotCsr(C, P (>= nnz), df, dg, scale, acc, r0, r1, tiny?) -> number
 //   otScalingSweepCsr(K: CSR with Float64Array values, v, a, uOld, uNew, colAcc, r0, r1) -> number
 //   otLseRowsCsr(C, v (>= cols), eps, out (>= rows), r0, r1, guess?: Float64Array (>= rows) | null)
@@ -97,6 +98,16 @@ const double* optionalF64(const Napi::CallbackInfo& info, size_t at, const char*
   return arr.Data();
 }
 
+// An optional threshold >= 0 at info[at] (otExpm1Dot's tiny, otPlanPass's floor): 0 when absent.
+double optionalThreshold(const Napi::CallbackInfo& info, size_t at, const char* name) {
+  if (info.Length() <= at || info[at].IsUndefined() || info[at].IsNull()) return 0;
+  const double x = getNumber(info[at], name);
+  if (!(x >= 0)) throwCoded(info.Env(), "ERR_SPARSE_FORMAT", std::string(name) + " must be a number >= 0");
+  return x;
+}
+double optionalTiny(const Napi::CallbackInfo& info, size_t at) { return optionalThreshold(info, at, "tiny"); }
+double optionalFloor(const Napi::CallbackInfo& info, size_t at) { return optionalThreshold(info, at, "floor"); }
+
 Napi::Value OtLseRowsDense(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DenseOtArgs a = readCommon(info, "otLseRows", 4, 6);
@@ -140,6 +151,7 @@ Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
   Napi::Float64Array rowSums = getF64(info, 7, "rowSums");
   Napi::Float64Array colSums = getF64(info, 8, "colSums");
   double* stats = const_cast<double*>(optionalF64(info, 9, fn, "stats", 2));
+  const double floor = optionalFloor(info, 12);
   requireLength(f, a.rows, fn, "f", true);
   requireLength(g, a.cols, fn, "g", true);
   requireLength(rowSums, a.rows, fn, "rowSums", true);
@@ -147,18 +159,11 @@ Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
   withDtype(a.dtype, [&](auto t) {
     using T = decltype(t);
     check(env, kernels(env).otPlanPass(T{})(a.rows, a.cols, dataOf<T>(a.data), f.Data(), g.Data(), a.eps, P,
-                                            rowSums.Data(), colSums.Data(), stats, a.r0, a.r1));
+                                            rowSums.Data(), colSums.Data(), stats, floor, a.r0, a.r1));
   });
   return env.Undefined();
 }
 
-// The optional `tiny` of otExpm1Dot at info[at]: 0 (skip only zero entries) when absent.
-double optionalTiny(const Napi::CallbackInfo& info, size_t at) {
-  if (info.Length() <= at || info[at].IsUndefined() || info[at].IsNull()) return 0;
-  const double tiny = getNumber(info[at], "tiny");
-  if (!(tiny >= 0)) throwCoded(info.Env(), "ERR_SPARSE_FORMAT", "tiny must be a number >= 0");
-  return tiny;
-}
 
 // rows, cols, a Float64Array of rows*cols at 2, the row range at r0At; shapes checked.
 struct DenseF64Args {
@@ -267,6 +272,7 @@ Napi::Value OtPlanPassCsr(const Napi::CallbackInfo& info) {
   Napi::Float64Array rowSums = getF64(info, 5, "rowSums");
   Napi::Float64Array colSums = getF64(info, 6, "colSums");
   double* stats = const_cast<double*>(optionalF64(info, 7, fn, "stats", 2));
+  const double floor = optionalFloor(info, 10);
   requireLength(f, a.C.rows, fn, "f", true);
   requireLength(g, a.C.cols, fn, "g", true);
   requireLength(rowSums, a.C.rows, fn, "rowSums", true);
@@ -274,7 +280,7 @@ Napi::Value OtPlanPassCsr(const Napi::CallbackInfo& info) {
   withDtype(a.C.dtype, [&](auto t) {
     using T = decltype(t);
     check(env, kernels(env).otPlanPassCsr(T{})(a.C.view<T>(), f.Data(), g.Data(), eps, P, rowSums.Data(),
-                                               colSums.Data(), stats, a.r0, a.r1));
+                                               colSums.Data(), stats, floor, a.r0, a.r1));
   });
   return env.Undefined();
 }

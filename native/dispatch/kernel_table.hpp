@@ -98,14 +98,16 @@ using OtLseColsShiftedFn = Status (*)(int64_t rows, int64_t cols, const T* C, co
                                       const double* shift, double* colSum, int64_t r0, int64_t r1);
 template <class T>
 using OtPlanPassFn = Status (*)(int64_t rows, int64_t cols, const T* C, const double* f, const double* g, double eps,
-                                double* P, double* rowSums, double* colSums, double* stats, int64_t r0, int64_t r1);
+                                double* P, double* rowSums, double* colSums, double* stats, double floor, int64_t r0,
+                                int64_t r1);
 using OtExpm1DotFn = Status (*)(int64_t rows, int64_t cols, const double* P, const double* df, const double* dg,
                                 double scale, double tiny, double* acc, int64_t r0, int64_t r1);
 using OtKernelMatvecFn = Status (*)(int64_t rows, int64_t cols, const double* K, const double* x, double* y,
                                     bool transpose, int64_t r0, int64_t r1);
 template <class T>
 using OtPlanPassCsrFn = Status (*)(const CsrView<T>& C, const double* f, const double* g, double eps, double* P,
-                                   double* rowSums, double* colSums, double* stats, int64_t r0, int64_t r1);
+                                   double* rowSums, double* colSums, double* stats, double floor, int64_t r0,
+                                   int64_t r1);
 template <class T>
 using OtExpm1DotCsrFn = Status (*)(const CsrView<T>& C, const double* P, const double* df, const double* dg,
                                    double scale, double tiny, double* acc, int64_t r0, int64_t r1);

@@ -87,6 +87,10 @@ bool otStabilizedSteps(const OtLogProblem<T>& p, OtLogOutcome& out) {
   const int64_t n = p.rows, m = p.cols;
   const double eps = p.eps, inv = 1.0 / eps;
   const double low = std::exp(-50.0), high = std::exp(50.0);
+  // The anchors' floor of stabilizedIterations (kernelFloor): e^-600 times the mass of a.
+  double mass = 0;
+  for (int64_t i = 0; i < n; i++) mass += p.a[i];
+  const double floor = std::exp(-600.0) * mass;
   std::vector<double> K(static_cast<size_t>(n * m)), rowSum(n), colSum(m), u(n), uNext(n), v(m), vNext(m), KTu(m),
       fa(n), ga(m);
   double* f = p.f;
@@ -102,7 +106,7 @@ bool otStabilizedSteps(const OtLogProblem<T>& p, OtLogOutcome& out) {
     std::fill(colSum.begin(), colSum.end(), 0.0);
     double cost = 0, ent = 0, err = 0;
     for (int64_t i = 0; i < n; i++) {
-      otPlanRow<L, T, false>(p.C + i * m, f[i], g, m, inv, K.data() + i * m, colSum.data(), rowSum[i], cost, ent);
+      otPlanRow<L, T, false>(p.C + i * m, f[i], g, m, inv, K.data() + i * m, colSum.data(), rowSum[i], cost, ent, floor);
     }
     bool usable = true;
     for (int64_t i = 0; i < n; i++) {

@@ -70,7 +70,7 @@ Status otCsrRowsIntoColumns(const int32_t* rowPtr, int64_t r0, int64_t r1, int64
 // P_k = exp((f_i + g_j - C_k)/eps) over the stored entries of rows [r0, r1): as otPlanPass.
 template <SimdLevel L, class T>
 Status otPlanPassCsr(const CsrView<T>& C, const double* f, const double* g, double eps, double* P, double* rowSums,
-                     double* colSums, double* stats, int64_t r0, int64_t r1) {
+                     double* colSums, double* stats, double floor, int64_t r0, int64_t r1) {
   Status s = otCsrCheckRows(C, r0, r1);
   if (!s.ok()) return s;
   const double inv = 1.0 / eps;
@@ -108,7 +108,7 @@ Status otPlanPassCsr(const CsrView<T>& C, const double* f, const double* g, doub
         for (int64_t q = 0; q < w; q++) p4[q] = otExpAny<L>(t4[q]);
       }
       for (int64_t q = 0; q < w; q++) {
-        const double p = p4[q];
+        const double p = p4[q] < floor ? 0 : p4[q];
         rs += p;
         part[C.colIdx[k + q]] += p;
         cost += p * static_cast<double>(C.values[k + q]);

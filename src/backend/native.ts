@@ -53,13 +53,13 @@ interface OtAddon {
   otLseRowsDense(rows: number, cols: number, data: Values, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess?: Float64Array | null): void;
   otLseColsDense(rows: number, cols: number, data: Values, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
   otLseColsShiftedDense?(rows: number, cols: number, data: Values, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
-  otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number): void;
+  otPlanPassDense?(rows: number, cols: number, data: Values, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number, floor?: number): void;
   otExpm1DotDense?(rows: number, cols: number, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number, tiny?: number): number;
   otKernelMatvecDense?(rows: number, cols: number, K: Float64Array, x: Float64Array, y: Float64Array, transpose: boolean, r0: number, r1: number): void;
   otLseRowsCsr?(C: CsrCost, v: Float64Array, eps: number, out: Float64Array, r0: number, r1: number, guess: Float64Array | null): void;
   otLseColsCsr?(C: CsrCost, u: Float64Array, eps: number, colMax: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
   otLseColsShiftedCsr?(C: CsrCost, u: Float64Array, eps: number, shift: Float64Array, colSum: Float64Array, r0: number, r1: number): void;
-  otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number): void;
+  otPlanPassCsr?(C: CsrCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number, floor?: number): void;
   otExpm1DotCsr?(C: CsrCost, P: Float64Array, df: Float64Array, dg: Float64Array, scale: number, acc: number, r0: number, r1: number, tiny?: number): number;
   otScalingSweepCsr?(K: CsrCost, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
   otScalingSweepDense?(rows: number, cols: number, K: Float64Array, v: Float64Array, a: Float64Array, uOld: Float64Array, uNew: Float64Array, colAcc: Float64Array, r0: number, r1: number): number;
@@ -145,10 +145,10 @@ function wrapOt(addon: Addon): Pick<Backend, OtMethod> {
       if (C.kind === 'csr' && typeof colsShiftedCsr === 'function') return mapped(() => colsShiftedCsr.call(addon, C, u, eps, shift, colSum, r0, r1));
       return js.otLseColsShifted(C, u, eps, shift, colSum, r0, r1);
     },
-    otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1) => {
-      if (C.kind === 'dense' && typeof planPass === 'function') return mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1));
-      if (C.kind === 'csr' && typeof planPassCsr === 'function') return mapped(() => planPassCsr.call(addon, C, f, g, eps, P, rowSums, colSums, stats, r0, r1));
-      return js.otPlanPass(C, f, g, eps, P, rowSums, colSums, stats, r0, r1);
+    otPlanPass: (C, f, g, eps, P, rowSums, colSums, stats, r0, r1, floor = 0) => {
+      if (C.kind === 'dense' && typeof planPass === 'function') return mapped(() => planPass.call(addon, C.rows, C.cols, C.data, f, g, eps, P, rowSums, colSums, stats, r0, r1, floor));
+      if (C.kind === 'csr' && typeof planPassCsr === 'function') return mapped(() => planPassCsr.call(addon, C, f, g, eps, P, rowSums, colSums, stats, r0, r1, floor));
+      return js.otPlanPass(C, f, g, eps, P, rowSums, colSums, stats, r0, r1, floor);
     },
     otExpm1Dot: (C, P, df, dg, scale, acc, r0, r1, tiny = 0) => {
       if (C.kind === 'dense' && typeof expm1Dot === 'function') return mapped(() => expm1Dot.call(addon, C.rows, C.cols, P, df, dg, scale, acc, r0, r1, tiny));

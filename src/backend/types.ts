@@ -188,9 +188,10 @@ export interface Backend {
    * One pass of the plan P_ij = exp((f_i + g_j - C_ij)/eps) over rows [r0, r1): rowSums[i] = sum_j P_ij
    * (overwritten), colSums[j] += P_ij, stats[0] += P_ij C_ij, stats[1] += P_ij log P_ij unless
    * stats is null (fewer operations: the Sinkhorn anchors and Newton steps need only the sums); the
-   * values go to P (indexed like C's storage) unless P is null.
+   * values go to P (indexed like C's storage) unless P is null. Entries below `floor` (default 0)
+   * count as zero, in P and in the sums.
    */
-  otPlanPass(C: OtCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number): void;
+  otPlanPass(C: OtCost, f: Float64Array, g: Float64Array, eps: number, P: Float64Array | null, rowSums: Float64Array, colSums: Float64Array, stats: Float64Array | null, r0: number, r1: number, floor?: number): void;
 
   /**
    * acc + sum over rows [r0, r1) of P_ij * (expm1(t) - t), t = scale * (df_i + dg_j) (P indexed like

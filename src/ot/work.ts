@@ -160,13 +160,16 @@ export function* lseCols(ctx: Ctx, u: Float64Array, out: Float64Array, guess: Fl
   for (let j = 0; j < ctx.m; j++) out[j] = eps * (colMax[j] + Math.log(colSum[j]));
 }
 
-/** Plan pass: row and column sums, stats = [<C,P>, sum P log P] unless null, P stored unless null. */
-export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64Array | null, r: Float64Array, c: Float64Array, stats: Float64Array | null): Work<void> {
+/**
+ * Plan pass: row and column sums, stats = [<C,P>, sum P log P] unless null, P stored unless null;
+ * entries below `floor` count as zero (Backend.otPlanPass).
+ */
+export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64Array | null, r: Float64Array, c: Float64Array, stats: Float64Array | null, floor = 0): Work<void> {
   c.fill(0);
   stats?.fill(0);
   const B = ctx.blocks;
   for (let k = 0; k + 1 < B.length; k++) {
-    ctx.be.otPlanPass(ctx.C, f, g, ctx.eps, P, r, c, stats, B[k], B[k + 1]);
+    ctx.be.otPlanPass(ctx.C, f, g, ctx.eps, P, r, c, stats, B[k], B[k + 1], floor);
     yield;
   }
 }
@@ -178,11 +181,16 @@ export function* planPass(ctx: Ctx, f: Float64Array, g: Float64Array, P: Float64
  */
 const TINY_SHARE = 2 ** -600;
 
-/** The tiny of Backend.otExpm1Dot for this problem: TINY_SHARE times the mass of a. */
-export function tinyEntry(ctx: Ctx): number {
+/** The mass of a (and of b), summed in index order. */
+export function massOf(ctx: Ctx): number {
   let mass = 0;
   for (let i = 0; i < ctx.n; i++) mass += ctx.a[i];
-  return TINY_SHARE * mass;
+  return mass;
+}
+
+/** The tiny of Backend.otExpm1Dot for this problem: TINY_SHARE times the mass. */
+export function tinyEntry(ctx: Ctx): number {
+  return TINY_SHARE * massOf(ctx);
 }
 
 /** sum_ij P_ij (expm1(t) - t), t = scale (df_i + dg_j), tiny entries skipped (Backend.otExpm1Dot). */

@@ -183,6 +183,43 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
     );
   });
 
+  it('plan pass floor: entries below it are zero, in P and in the sums (dense and CSR)', () => {
+    const native = load.backend!;
+    fc.assert(
+      fc.property(problem, fc.boolean(), ({ C, u, v, eps, rnd }, sparse) => {
+        const S = sparse ? csrOf(C, rnd, 0.5) : C;
+        const len = S.kind === 'dense' ? S.rows * S.cols : S.rowPtr[S.rows];
+        for (const be of [jsBackend, native]) {
+          const run = (floor: number) => {
+            const P = new Float64Array(len);
+            const r = new Float64Array(S.rows);
+            const c = new Float64Array(S.cols);
+            be.otPlanPass(S, u, v, eps, P, r, c, null, 0, S.rows, floor);
+            return { P, r, c };
+          };
+          const full = run(0);
+          const sorted = Array.from(full.P).sort((x, y) => x - y);
+          const floor = sorted[Math.floor(rnd() * len)];
+          const cut = run(floor);
+          expect(Array.from(cut.P)).toEqual(Array.from(full.P, (p) => (p < floor ? 0 : p)));
+          const r = new Float64Array(S.rows);
+          const c = new Float64Array(S.cols);
+          for (let i = 0; i < S.rows; i++) {
+            const b = S.kind === 'dense' ? i * S.cols : S.rowPtr[i];
+            const e = S.kind === 'dense' ? b + S.cols : S.rowPtr[i + 1];
+            for (let k = b; k < e; k++) {
+              r[i] += cut.P[k];
+              c[S.kind === 'dense' ? k - b : S.colIdx[k]] += cut.P[k];
+            }
+          }
+          r.forEach((x, i) => close(x, cut.r[i], Math.max(x, 1e-300)));
+          c.forEach((x, j) => close(x, cut.c[j], Math.max(x, 1e-300)));
+        }
+      }),
+      runs,
+    );
+  });
+
   it('expm1 line-search sum skips exactly the entries below tiny with t < 256 (dense and CSR)', () => {
     const native = load.backend!;
     fc.assert(

@@ -141,6 +141,7 @@ export function otPlanPass(
   stats: Float64Array | null,
   r0: number,
   r1: number,
+  floor = 0,
 ): void {
   const inv = 1 / eps;
   let cost = stats === null ? 0 : stats[0];
@@ -155,7 +156,8 @@ export function otPlanPass(
       for (let j = 0; j < m; j++) {
         const c = d[base + j];
         const t = (fi + g[j] - c) * inv;
-        const p = Math.exp(t);
+        const e = Math.exp(t);
+        const p = e < floor ? 0 : e;
         rs += p;
         colSums[j] += p;
         cost += p * c;
@@ -174,7 +176,8 @@ export function otPlanPass(
         const j = colIdx[k];
         const c = values[k];
         const t = (fi + g[j] - c) * inv;
-        const p = Math.exp(t);
+        const e = Math.exp(t);
+        const p = e < floor ? 0 : e;
         rs += p;
         colSums[j] += p;
         cost += p * c;
