@@ -123,13 +123,23 @@ export function trivialResult(p: Problem): SinkhornResult {
   });
 }
 
-/** The exact marginal error, costs and the result object (one plan pass). */
+/**
+ * The exact marginal error, costs and the result object: one plan pass, or the solver's own last
+ * one at these potentials (ctx.finalPass: the same pass, the same bits).
+ */
 export function* finish(ctx: Ctx): Work<SinkhornResult> {
   const { n, m, a, b, eps, st, p } = ctx;
-  const r = new Float64Array(n);
-  const c = new Float64Array(m);
-  const stats = new Float64Array(2);
-  yield* planPass(ctx, st.f, st.g, null, r, c, stats);
+  let r: Float64Array;
+  let c: Float64Array;
+  let stats: Float64Array;
+  if (ctx.finalPass) {
+    ({ r, c, stats } = ctx.finalPass);
+  } else {
+    r = new Float64Array(n);
+    c = new Float64Array(m);
+    stats = new Float64Array(2);
+    yield* planPass(ctx, st.f, st.g, null, r, c, stats);
+  }
   let err = 0;
   let mass = 0;
   for (let i = 0; i < n; i++) {

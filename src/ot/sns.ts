@@ -70,6 +70,9 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const dg = x.subarray(n);
   const hessian = hessianBuffers(n, m, len);
   const tiny = tinyEntry(ctx);
+  // Each Newton iteration's plan pass also sums <C,P> and P log P (free next to the exps): the one
+  // that finds the tolerance met is then the result's pass too (ctx.finalPass), one exp pass less.
+  const stats = new Float64Array(2);
   const f = st.f;
   const g = st.g;
   let recordNext = false;
@@ -78,7 +81,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   let fullStep = false;
   for (;;) {
     checkAbort(ctx);
-    yield* planPass(ctx, f, g, P, r, c, null);
+    yield* planPass(ctx, f, g, P, r, c, stats);
     let err = 0;
     for (let i = 0; i < n; i++) {
       G[i] = a[i] - r[i];
@@ -90,7 +93,10 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
     }
     if (recordNext) record(ctx, err, 'newton');
     if (fullStep && err > SLOW_STEP * prevErr) tighten = TIGHTEN;
-    if (err <= p.tol) return true;
+    if (err <= p.tol) {
+      ctx.finalPass = { r, c, stats };
+      return true;
+    }
     if (st.newtonIterations >= p.maxNewton || st.iterations >= p.maxIter) return false;
 
     const { H, diag } = sparsifiedHessian(C, P, r, c, Math.min(p.massDrop, ADAPTIVE_DROP * err) * tighten, ctx.be, hessian);

@@ -39,6 +39,11 @@ export interface Ctx {
   colBuf: Float64Array;
   colMax: Float64Array;
   colSum: Float64Array;
+  /**
+   * The last plan pass at the final potentials, with its stats, when a solver already made it
+   * (SNS's converged Newton iteration): finish() uses it instead of a pass of its own.
+   */
+  finalPass?: { r: Float64Array; c: Float64Array; stats: Float64Array };
 }
 
 // Big enough that the native kernels' thread fork/join per block is noise (~1 ms of exp work),

@@ -413,6 +413,20 @@ describe('SNS stage 1: a minimum count, then on until the switch error', () => {
   });
 });
 
+describe("SNS's result reuses its last plan pass", () => {
+  it('cost, regularized cost and marginal error are those of a fresh pass at the returned potentials', () => {
+    for (const { a, b, C: cost } of [gridHistograms(7, 5), { a: uniform(50), b: uniform(50), C: pointCloudCost(50, 50, 'sq', 9) }]) {
+      const r = sinkhorn(a, b, cost, { epsilonRelative: 1e-3, method: 'sns', tol: 1e-9, maxIter: 5000 });
+      expect(r.converged).toBe(true);
+      expect(r.newtonIterations).toBeGreaterThan(0);
+      // No iterations from a warm start: the result is one plan pass at (f0, g0).
+      const fresh = sinkhorn(a, b, cost, { epsilonRelative: 1e-3, method: 'log', f0: r.f, g0: r.g, maxIter: 0 });
+      expect(fresh.iterations).toBe(0);
+      expect([r.cost, r.regularizedCost, r.marginalError]).toEqual([fresh.cost, fresh.regularizedCost, fresh.marginalError]);
+    }
+  });
+});
+
 describe('SNS epsilon scaling', () => {
   const { a: ga, b: gb, C: gC } = gridHistograms(7, 5);
   const eps = 1e-3 * Math.max(...gC.data);
