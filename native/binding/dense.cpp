@@ -41,11 +41,25 @@ Napi::Value FromDense(const Napi::CallbackInfo& info) {
   });
 }
 
+// allFinite(values: Float64Array | Float32Array) -> boolean: no NaN and no +-Infinity.
+Napi::Value AllFinite(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Dtype dtype;
+  const Napi::TypedArray values = getValues(info[0], "values", &dtype);
+  bool result = true;
+  check(env, withDtype(dtype, [&](auto zero) {
+          using T = decltype(zero);
+          return kernels(env).csr(T{}).allFinite(dataOf<T>(values), static_cast<int64_t>(values.ElementLength()), &result);
+        }));
+  return Napi::Boolean::New(env, result);
+}
+
 }  // namespace
 
 void exportDense(Napi::Env env, Napi::Object exports) {
   exportFunction<ToDense>(env, exports, "toDense");
   exportFunction<FromDense>(env, exports, "fromDense");
+  exportFunction<AllFinite>(env, exports, "allFinite");
 }
 
 }  // namespace sparse::binding

@@ -48,6 +48,8 @@ template <class T>
 using FromDenseNumericFn = Status (*)(int64_t rows, int64_t cols, const T* data, const int32_t* rowPtr, int32_t* colIdx,
                                     T* values);
 template <class T>
+using AllFiniteFn = Status (*)(const T* x, int64_t n, bool* result);
+template <class T>
 struct CsrFns {
   SpmmFn<T> spmm = nullptr;
   TransposeFn<T> transpose = nullptr;
@@ -67,6 +69,7 @@ struct CsrFns {
   ReduceFn<T> toDense = nullptr;
   FromDenseSymbolicFn<T> fromDenseSymbolic = nullptr;
   FromDenseNumericFn<T> fromDenseNumeric = nullptr;
+  AllFiniteFn<T> allFinite = nullptr;  // dense values (all_finite.hpp)
   Status (*validate)(const CsrView<T>& A) = nullptr;  // validateCsr, multi-threaded
 
   AddSymbolicFn<T, double> addSymbolic(double) const { return addSymbolicF64; }

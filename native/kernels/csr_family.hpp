@@ -2,6 +2,7 @@
 #pragma once
 
 #include "add_csr.hpp"
+#include "all_finite.hpp"
 #include "coo_to_csr.hpp"
 #include "dense_csr.hpp"
 #include "reductions_csr.hpp"
@@ -32,6 +33,7 @@ CsrFns<T> csrFns() {
   f.toDense = &toDense<L, T>;
   f.fromDenseSymbolic = &fromDenseSymbolic<L, T>;
   f.fromDenseNumeric = &fromDenseNumeric<L, T>;
+  f.allFinite = &allFinite<L, T>;
   f.validate = &validateCsrParallel<L, T>;
   return f;
 }

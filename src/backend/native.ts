@@ -195,6 +195,7 @@ function wrap(addon: Addon): Backend {
     normFrobenius: call(addon.normFrobenius),
     toDense: call(addon.toDense),
     fromDense: call(addon.fromDense),
+    allFinite: call(addon.allFinite),
     ...wrapAsync(addon),
     ...wrapOt(addon),
     csrToBsr: call(addon.csrToBsr),

@@ -149,6 +149,9 @@ export interface Backend {
   /** CSR of the nonzeros of a dense row-major matrix (NaN counts as nonzero). */
   fromDense(rows: number, cols: number, data: Values): CsrParts;
 
+  /** Whether every value is finite (no NaN, no +-Infinity). */
+  allFinite(data: Values): boolean;
+
   // Async forms (src/ops/async.ts): the same arguments, checks, errors and results as spmv, spmm,
   // spgemm and transpose, computed off the event loop (native: an AsyncWorker; js: row blocks with
   // a yield between them). When `signal` aborts first they reject with AbortError, and an output

@@ -1,3 +1,4 @@
+import { backendFor } from '../backend/select.js';
 import type { OtCost } from '../backend/types.js';
 import { FormatError, ShapeError } from '../errors.js';
 import { CsrMatrix } from '../formats/csr.js';
@@ -166,27 +167,6 @@ function histogram(value: unknown, name: string, length: number): Float64Array {
   return v;
 }
 
-/**
- * Whether every entry is finite: x * 0 is NaN exactly for NaN and +-Infinity, and NaN survives any
- * sum. Four independent sums run 2.5x faster than a Number.isFinite test per entry (4M entries:
- * 2.6 ms against 6.3 ms), a cost every solve on a dense n x m cost pays once.
- */
-function allFinite(d: Values): boolean {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n4 = d.length - (d.length % 4);
-  for (let k = 0; k < n4; k += 4) {
-    s0 += d[k] * 0;
-    s1 += d[k + 1] * 0;
-    s2 += d[k + 2] * 0;
-    s3 += d[k + 3] * 0;
-  }
-  for (let k = n4; k < d.length; k++) s0 += d[k] * 0;
-  return s0 + s1 + s2 + s3 === 0;
-}
-
 /** The cost as kernels see it, checked: finite values, a CSR structure that indexes safely. */
 export function toCost(C: unknown): OtCost {
   if (C instanceof DenseMatrix || (C !== null && typeof C === 'object' && 'data' in C && !('rowPtr' in C))) {
@@ -195,7 +175,7 @@ export function toCost(C: unknown): OtCost {
       throw new TypeError('C must be a DenseMatrix or a CsrMatrix');
     }
     const d = D.data;
-    if (!allFinite(d)) {
+    if (!backendFor(d.length).allFinite(d)) {
       for (let k = 0; k < d.length; k++) {
         if (!Number.isFinite(d[k])) throw new FormatError(`C[${Math.floor(k / D.cols)}, ${k % D.cols}] = ${d[k]}: costs must be finite`);
       }

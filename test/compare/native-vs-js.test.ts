@@ -2,6 +2,7 @@
 // (f64) or 1e-5 (f32) relative to the sum of absolute terms. Skipped when the addon is not built.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as jsModule from '../../src/backend/js/index.js';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import { nativeAvailable, setBackend } from '../../src/backend/select.js';
 import { CooBuilder, CsrMatrix, DenseMatrix, type Values } from '../../src/index.js';
@@ -122,6 +123,28 @@ describe.skipIf(!hasNative).each(levels)('native (SIMD %s) and JS backends agree
         sameCsr(back.js, back.native, 0);
       }),
       runs,
+    );
+  });
+
+  it('allFinite: the same answer on both backends, with NaN or +-Infinity anywhere (f64, f32)', () => {
+    const native = loadNativeBackend().backend!;
+    const { jsBackend } = jsModule;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 300000 }),
+        fc.boolean(),
+        fc.constantFrom(NaN, Infinity, -Infinity, null),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (len, f32, bad, where) => {
+          const data = f32 ? new Float32Array(len) : new Float64Array(len);
+          for (let k = 0; k < len; k++) data[k] = ((k * 2654435761) % 1000) - 500 + (k % 977 === 0 ? (f32 ? 3.4028234663852886e38 : Number.MAX_VALUE) : 0);
+          if (bad !== null && len > 0) data[Math.min(len - 1, Math.floor(where * len))] = bad;
+          const expected = bad === null || len === 0;
+          expect(jsBackend.allFinite(data)).toBe(expected);
+          expect(native.allFinite(data)).toBe(expected);
+        },
+      ),
+      { seed: FC_SEED, numRuns: 40 },
     );
   });
 

@@ -5,7 +5,7 @@ import { bsrToCsr, csrToBsr } from './bsr-convert.js';
 import { bsrSpmm, bsrSpmmTransposed } from './bsr-spmm.js';
 import { bsrSpmv, bsrSpmvTransposed } from './bsr-spmv.js';
 import { cooToCsr } from './coo.js';
-import { csrToDense, denseToCsr } from './dense.js';
+import { allFinite, csrToDense, denseToCsr } from './dense.js';
 import { scaleColsCsr, scaleCsr, scaleRowsCsr } from './elementwise.js';
 import { colSumsCsr, diagonalCsr, normFrobeniusCsr, rowSumsCsr } from './reductions.js';
 import { spgemmCsr } from './spgemm.js';
@@ -38,6 +38,7 @@ export const jsBackend: Backend = {
   normFrobenius: normFrobeniusCsr,
   toDense: csrToDense,
   fromDense: denseToCsr,
+  allFinite,
   ...jsAsync,
   otLseRows,
   otLseCols,
