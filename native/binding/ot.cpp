@@ -164,7 +164,6 @@ Napi::Value OtPlanPassDense(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-
 // rows, cols, a Float64Array of rows*cols at 2, the row range at r0At; shapes checked.
 struct DenseF64Args {
   int64_t rows = 0;

@@ -87,7 +87,8 @@ bool otStabilizedSteps(const OtLogProblem<T>& p, OtLogOutcome& out) {
   const int64_t n = p.rows, m = p.cols;
   const double eps = p.eps, inv = 1.0 / eps;
   const double low = std::exp(-50.0), high = std::exp(50.0);
-  // The anchors' floor of stabilizedIterations (kernelFloor): e^-600 times the mass of a.
+  // The anchors' floor of stabilizedIterations (KERNEL_FLOOR in src/ot/stabilized.ts): e^-600 times
+  // the mass of a.
   double mass = 0;
   for (int64_t i = 0; i < n; i++) mass += p.a[i];
   const double floor = std::exp(-600.0) * mass;

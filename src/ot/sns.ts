@@ -46,10 +46,10 @@ const TIGHTEN = 0.01;
  * 2. Newton steps on the concave dual L(f, g) = a.f + b.g - eps sum P: gradient G = (a - P1, b - P^T 1),
  *    Hessian -(1/eps)[[diag(P1), P], [P^T, diag(P^T 1)]] with P sparsified by the mass rule (drop the
  *    smallest entries holding <= min(massDrop, 0.1 * error) of the mass, global over the plan, 100
- *    times less after a slow full step (SLOW_STEP); see sns-hessian.ts), solved by CG on its Schur complement (sns-cg.ts; rtol 1e-3, x0 = 0,
- *    at most 10(n+m) steps) with the gauge direction projected out; Armijo backtracking on L with
- *    the closed-form gain (c1 = 1e-4, halving up to 40 times); if no step is accepted, 10 Sinkhorn
- *    steps and resume.
+ *    times less after a slow full step (SLOW_STEP); see sns-hessian.ts), solved by CG on its Schur
+ *    complement (sns-cg.ts; rtol 1e-3, x0 = 0, at most 10(n+m) steps) with the gauge direction
+ *    projected out; Armijo backtracking on L with the closed-form gain (c1 = 1e-4, halving up to
+ *    40 times); if no step is accepted, 10 Sinkhorn steps and resume.
  * Per Newton step: one exp pass (P and its sums), integer passes for the kept set, CG on a CSR
  * matrix with about 2|kept| + n + m entries, one expm1 pass per line-search trial. O(n*m).
  */
