@@ -44,26 +44,35 @@ struct PrivateStructure {
 // and ignores the status) or out of memory.
 inline Status copyFailed() { return cancelRequested() ? Status::okay() : Status::noMemory("the copy of the structure"); }
 
-// Stage two of spgemmAsync: copies C's columns and values out of the plan into arrays of plan.nnz
-// entries, allocated by stage one's OnOK.
+// Stage two of spgemmAsync: writes C's columns and values into arrays of plan.nnz entries,
+// allocated by stage one's OnOK: rows from the plan's buffers, and the rows numeric computes
+// straight into C from A and B (stage one's private structures, moved here, and the inputs' values,
+// kept alive here from then on).
 template <class T>
 class SpgemmCopyWorker final : public SparseWorker {
  public:
-  SpgemmCopyWorker(SparseWorker& previous, Napi::Env env, SpgemmPlan plan, Napi::Int32Array rowPtr, Dtype dtype)
-      : SparseWorker(previous), plan_(std::move(plan)) {
+  SpgemmCopyWorker(SparseWorker& previous, Napi::Env env, SpgemmPlan plan, Napi::Int32Array rowPtr, Dtype dtype,
+                   CsrView<T> a, CsrView<T> b, PrivateStructure<T> ownA, PrivateStructure<T> ownB)
+      : SparseWorker(previous),
+        plan_(std::move(plan)),
+        a_(a),
+        b_(b),
+        ownA_(std::move(ownA)),
+        ownB_(std::move(ownB)) {
+    keepWhatPreviousKept(previous);
     Napi::Int32Array colIdx = newInt32Array(env, plan_.nnz);
     Napi::TypedArray values = newValues(env, dtype, plan_.nnz);
     colIdxOut_ = colIdx.Data();
     valuesOut_ = dataOf<T>(values);
     rowPtr_ = Napi::Persistent(rowPtr);
+    rowPtrOut_ = rowPtr.Data();
     colIdx_ = Napi::Persistent(colIdx);
     values_ = Napi::Persistent(values);
   }
 
  private:
   Status run() override {
-    // numeric reads only the plan (A and B are not needed again).
-    return table().spgemm(T{}).numeric(CsrView<T>{}, CsrView<T>{}, plan_, nullptr, colIdxOut_, valuesOut_);
+    return table().spgemm(T{}).numeric(a_, b_, plan_, rowPtrOut_, colIdxOut_, valuesOut_);
   }
 
   Napi::Value result(Napi::Env env) override {
@@ -71,6 +80,11 @@ class SpgemmCopyWorker final : public SparseWorker {
   }
 
   SpgemmPlan plan_;
+  const CsrView<T> a_;
+  const CsrView<T> b_;
+  PrivateStructure<T> ownA_;
+  PrivateStructure<T> ownB_;
+  const int32_t* rowPtrOut_ = nullptr;
   int32_t* colIdxOut_ = nullptr;
   T* valuesOut_ = nullptr;
   Napi::Reference<Napi::Int32Array> rowPtr_;
@@ -96,19 +110,23 @@ class SpgemmWorker final : public SparseWorker {
   Status run() override {
     // The symbolic phase validates A and B (the sync binding's order and messages), on private
     // copies of their structures (PrivateStructure); C is computed whole into the plan.
-    PrivateStructure<T> ownA, ownB;
-    const CsrView<T> a = ownA.of(a_);
-    const CsrView<T> b = ownB.of(b_);
-    if (!ownA.ok || !ownB.ok) return copyFailed();
-    return table().spgemm(T{}).symbolic(a, b, rowPtrOut_, plan_);
+    own_a_ = ownA_.of(a_);
+    own_b_ = ownB_.of(b_);
+    if (!ownA_.ok || !ownB_.ok) return copyFailed();
+    return table().spgemm(T{}).symbolic(own_a_, own_b_, rowPtrOut_, plan_);
   }
 
   std::unique_ptr<SparseWorker> next(Napi::Env env) override {
-    return std::make_unique<SpgemmCopyWorker<T>>(*this, env, std::move(plan_), rowPtr_.Value(), dtype_);
+    return std::make_unique<SpgemmCopyWorker<T>>(*this, env, std::move(plan_), rowPtr_.Value(), dtype_, own_a_,
+                                                 own_b_, std::move(ownA_), std::move(ownB_));
   }
 
   const CsrView<T> a_;
   const CsrView<T> b_;
+  PrivateStructure<T> ownA_;
+  PrivateStructure<T> ownB_;
+  CsrView<T> own_a_;  // a_ and b_ on the private structures
+  CsrView<T> own_b_;
   const Dtype dtype_;
   SpgemmPlan plan_;
   int32_t* rowPtrOut_ = nullptr;

@@ -79,6 +79,8 @@ class SparseWorker : public Napi::AsyncWorker {
     keep(A.colIdx);
     keep(A.values);
   }
+  // Takes over what `previous` keeps alive (a follow-up stage that reads the same inputs).
+  void keepWhatPreviousKept(SparseWorker& previous) { refs_ = std::move(previous.refs_); }
 
   // The kernel table of the addon instance that queued the work (static storage).
   const KernelTable& table() const { return *table_; }

@@ -3,12 +3,16 @@
 // included), sorted columns, and every entry summed in A's then B's storage order (first term
 // assigned, later terms added, in double; rounded to T on store).
 //
-// One pass over the products (plan in spgemm_plan.hpp). Gathering B's rows in A's column order is
-// what costs (random reads), so they are read once: each task writes its rows of C, sorted, into
-// its own growable buffer and counts them into rowPtr; a prefix sum over tasks places the buffers,
-// and numeric copies them into the exactly sized output. Row i first reads the ends of the B rows
-// it gathers (its flops and column range [lo, hi], and a prefetch of those rows), then picks an
-// accumulator (the choice never changes the order of additions to an entry):
+// Mostly one pass over the products (plan in spgemm_plan.hpp). Gathering B's rows in A's column
+// order is what costs (random reads), so they are read once: each task writes its rows of C,
+// sorted, into its own growable buffer and counts them into rowPtr; a prefix sum over tasks places
+// the buffers, and numeric copies them into the exactly sized output. Short rows in a narrow window
+// (directRow: at most kListedFlops products; the 2D Laplacian squared) are the exception: symbolic
+// only counts them, and numeric computes them again straight into C, which costs less than filling,
+// faulting in and copying a buffer (1.2-1.5x on the Laplacian squared at one thread). Row i first
+// reads the ends of the B rows it gathers (its flops and column range [lo, hi], and a prefetch of
+// those rows), then picks an accumulator (the choice never changes the order of additions to an
+// entry):
 //   - window: dense values over [lo, hi], when the range is at most kWindowFactor times the flops.
 //     Rows of at most kListedFlops products mark their columns with a per-row stamp and list them,
 //     then sort the short list (the 2D Laplacian squared: 25 products, 13 entries). Longer rows
@@ -128,13 +132,14 @@ template <SimdLevel L, class T>
 struct RowSink {
   Scratch& cols;
   Scratch& vals;
+  int64_t firstCap = 0;  // the first reservation's size (the task's estimate)
   int64_t size = 0;
   int64_t cap = 0;
 
   // Room for `more` entries after the current ones; false when out of memory.
   bool reserve(int64_t more) {
     if (size + more <= cap) return true;
-    const int64_t want = std::max(size + more, cap + cap / 2);
+    const int64_t want = std::max({size + more, cap + cap / 2, firstCap});
     if (!cols.growBytes(static_cast<size_t>(want) * sizeof(int32_t))) return false;
     if (!vals.growBytes(static_cast<size_t>(want) * sizeof(T))) return false;
     cap = want;
@@ -295,6 +300,29 @@ int64_t listedRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t l
   return n;
 }
 
+// The length of listedRow's row (ws reserved by reserveListed): its stamps, no values.
+template <SimdLevel L, class T>
+int64_t countListed(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, Workspace<L>& ws) {
+  if (++ws.rowStamp == 0) {
+    std::fill(ws.stamp.begin(), ws.stamp.end(), 0u);
+    ws.rowStamp = 1;
+  }
+  const uint32_t now = ws.rowStamp;
+  uint32_t* stamp = ws.stamp.data();
+  int64_t n = 0;
+  const int64_t aEnd = A.rowPtr[i + 1];
+  for (int64_t e = A.rowPtr[i]; e < aEnd; e++) {
+    const int32_t k = A.colIdx[e];
+    const int64_t bEnd = B.rowPtr[k + 1];
+    for (int64_t f = B.rowPtr[k]; f < bEnd; f++) {
+      const uint32_t d = static_cast<uint32_t>(B.colIdx[f] - lo);
+      n += stamp[d] != now;
+      stamp[d] = now;
+    }
+  }
+  return n;
+}
+
 // Window accumulator over [lo, lo + range) (ws reserved for range): writes the row sorted to
 // (cols, vals), returns its length, and leaves the bitmap all zero and the values all -0.0.
 // -0.0 is the exact identity of IEEE addition (-0 + p == p bit for bit, p = +0 and -0 included),
@@ -448,8 +476,20 @@ int64_t hashRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo,
   return n;
 }
 
+// Rows that are cheap to gather twice and written without a spare slot: at most kListedFlops
+// products in a window (listedRow), or fewer than two. The symbolic phase only counts them, and
+// numeric writes them straight into C: no task buffer to fill, fault in and copy out (on the 2D
+// Laplacian squared, those page faults and copies were a third of the product).
+constexpr int32_t kBuffered = -1;  // SpgemmPlan::directLo of a row in its task's buffer
+
+inline bool directRow(const RowShape& s) {
+  if (s.flops <= 1) return true;
+  const int64_t range = static_cast<int64_t>(s.hi) - s.lo + 1;
+  return s.flops <= kListedFlops && range <= kWindowFactor * s.flops;
+}
+
 // Row i of C (shape from shapeOf), written sorted to (cols, vals), which have room for
-// min(flops, range) + 1 entries; returns its length.
+// min(flops, range) + 1 entries (exactly the row's length for a directRow); returns its length.
 template <SimdLevel L, class T>
 int64_t row(const CsrView<T>& A, const CsrView<T>& B, int64_t i, const RowShape& s, Workspace<L>& ws, int32_t* cols,
             T* vals) {
@@ -475,13 +515,32 @@ int64_t row(const CsrView<T>& A, const CsrView<T>& B, int64_t i, const RowShape&
   return hashRow<L>(A, B, i, s.lo, range, m, s.flops, ws, cols, vals);
 }
 
-// Rows [r0, r1) of C into `sink`, their lengths into rowPtr[r0 + 1 .. r1]. False when out of memory.
+// Rows [r0, r1) of C: their lengths into rowPtr[r0 + 1 .. r1]. With `directLo` (B sorted), a
+// direct row is only counted, its window's start stored there and `listed` grown to hold its
+// window; the other rows get kBuffered there and are written into `sink`. False when out of memory.
 template <SimdLevel L, bool Sorted, class T>
 bool taskRows(const CsrView<T>& A, const CsrView<T>& B, const int32_t* bLo, const int32_t* bHi, int64_t r0,
-              int64_t r1, int32_t* rowPtr, RowSink<L, T>& sink) {
+              int64_t r1, int32_t* rowPtr, int32_t* directLo, ListedSize& listed, RowSink<L, T>& sink) {
   Workspace<L> ws;
   for (int64_t i = r0; i < r1; i++) {
     const RowShape s = shapeOf<L, Sorted>(A, B, i, bLo, bHi);
+    if (directLo != nullptr) {
+      if (directRow(s)) {
+        int64_t c = 0;
+        directLo[i] = 0;
+        if (s.flops > 0) {
+          const int64_t range = static_cast<int64_t>(s.hi) - s.lo + 1;
+          listed.range = std::max(listed.range, range);
+          listed.flops = std::max(listed.flops, s.flops);
+          ws.reserveListed(static_cast<size_t>(range), static_cast<size_t>(s.flops));
+          c = countListed<L>(A, B, i, s.lo, ws);
+          directLo[i] = s.lo;
+        }
+        rowPtr[i + 1] = static_cast<int32_t>(c);
+        continue;
+      }
+      directLo[i] = kBuffered;
+    }
     const int64_t bound = s.flops == 0 ? 0 : std::min<int64_t>(s.flops, static_cast<int64_t>(s.hi) - s.lo + 1);
     if (!sink.reserve(bound + 1)) return false;
     const int64_t c = row<L>(A, B, i, s, ws, sink.colsEnd(), sink.valsEnd());
@@ -568,6 +627,11 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
                                               std::max<int64_t>(1, d::kTasksPerThread * maxThreads()));
     plan.bounds.resize(static_cast<size_t>(parts) + 1);
     splitRowsByWork(A.rowPtr, rows, parts, plan.bounds.data());
+    if (sorted && !plan.directLo.allocateBytes(static_cast<size_t>(rows) * sizeof(int32_t))) {
+      return Status::noMemory("the SpGEMM workspace");
+    }
+    int32_t* directLo = sorted ? static_cast<int32_t*>(plan.directLo.data()) : nullptr;
+    plan.listed.assign(static_cast<size_t>(parts), ListedSize{});
     plan.cols.resize(static_cast<size_t>(parts));
     plan.vals.resize(static_cast<size_t>(parts));
     plan.offset.assign(static_cast<size_t>(parts) + 1, 0);
@@ -577,16 +641,22 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
     parallelFor(parts, [&](int64_t t) {
       d::RowSink<L, T> sink{plan.cols[static_cast<size_t>(t)], plan.vals[static_cast<size_t>(t)]};
       const int64_t aNnz = static_cast<int64_t>(A.rowPtr[bounds[t + 1]]) - A.rowPtr[bounds[t]];
-      const double guess = std::min(static_cast<double>(aNnz) * avgB, 1e8);
-      bool ok = sink.reserve(static_cast<int64_t>(guess) + 16);
+      // Reserved at the first row written there: direct rows need no buffer.
+      sink.firstCap = static_cast<int64_t>(std::min(static_cast<double>(aNnz) * avgB, 1e8)) + 16;
+      bool ok = true;
       try {
-        ok = ok && (sorted ? d::taskRows<L, true>(A, B, nullptr, nullptr, bounds[t], bounds[t + 1], rowPtr, sink)
-                           : d::taskRows<L, false>(A, B, bLo.data(), bHi.data(), bounds[t], bounds[t + 1], rowPtr, sink));
+        ListedSize& listed = plan.listed[static_cast<size_t>(t)];
+        ok = sorted ? d::taskRows<L, true>(A, B, nullptr, nullptr, bounds[t], bounds[t + 1], rowPtr, directLo, listed,
+                                           sink)
+                    : d::taskRows<L, false>(A, B, bLo.data(), bHi.data(), bounds[t], bounds[t + 1], rowPtr, nullptr,
+                                            listed, sink);
       } catch (const std::bad_alloc&) {
         ok = false;
       }
       failed[static_cast<size_t>(t)] = ok ? 0 : 1;
-      offset[t + 1] = sink.size;
+      int64_t entries = 0;  // the task's rows of C, buffered or direct
+      for (int64_t i = bounds[t]; ok && i < bounds[t + 1]; i++) entries += rowPtr[i + 1];
+      offset[t + 1] = entries;
     });
     if (cancelRequested()) {
       std::fill(rowPtr, rowPtr + rows + 1, 0);
@@ -598,7 +668,7 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
       if (failed[static_cast<size_t>(t)]) return Status::noMemory("the SpGEMM workspace");
     }
     for (int64_t t = 0; t < parts; t++) {
-      offset[t + 1] += offset[t];  // each <= parts * kMaxIndex: no overflow
+      offset[t + 1] += offset[t];  // offset[t] <= kMaxIndex here, a task < rows * 2^31: no overflow
       if (offset[t + 1] > kMaxIndex) return Status::tooLarge("the product has more than " + num(kMaxIndex) + " nonzeros");
     }
     parallelFor(parts, [&](int64_t t) {
@@ -618,15 +688,40 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
 template <SimdLevel L, class T>
 Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan& plan, const int32_t* rowPtr,
                      int32_t* colIdx, T* values) {
-  (void)A, (void)B, (void)rowPtr;
+  namespace d = spgemm_detail;
   if (plan.cancelled) return Status::okay();
   const int64_t parts = static_cast<int64_t>(plan.offset.size()) - 1;
+  const auto* directLo = static_cast<const int32_t*>(plan.directLo.data());
   parallelFor(parts, [&](int64_t t) {
-    const int64_t at = plan.offset[static_cast<size_t>(t)];
-    const int64_t n = plan.offset[static_cast<size_t>(t) + 1] - at;
-    if (n == 0) return;
-    std::memcpy(colIdx + at, plan.cols[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(int32_t));
-    std::memcpy(values + at, plan.vals[static_cast<size_t>(t)].data(), static_cast<size_t>(n) * sizeof(T));
+    const auto* cols = static_cast<const int32_t*>(plan.cols[static_cast<size_t>(t)].data());
+    const auto* vals = static_cast<const T*>(plan.vals[static_cast<size_t>(t)].data());
+    const int64_t r0 = plan.bounds[static_cast<size_t>(t)], r1 = plan.bounds[static_cast<size_t>(t) + 1];
+    if (directLo == nullptr) {  // every row is in the task buffer
+      const int64_t at = rowPtr[r0], n = static_cast<int64_t>(rowPtr[r1]) - at;
+      if (n == 0) return;
+      std::memcpy(colIdx + at, cols, static_cast<size_t>(n) * sizeof(int32_t));
+      std::memcpy(values + at, vals, static_cast<size_t>(n) * sizeof(T));
+      return;
+    }
+    d::Workspace<L> ws;
+    const ListedSize& listed = plan.listed[static_cast<size_t>(t)];
+    ws.reserveListed(static_cast<size_t>(listed.range), static_cast<size_t>(listed.flops));
+    int64_t from = 0;  // next entry of the task buffer
+    int64_t i = r0;
+    while (i < r1) {
+      // A run of buffered rows [i, j), copied in one go.
+      int64_t j = i;
+      while (j < r1 && directLo[j] == d::kBuffered) j++;
+      const int64_t at = rowPtr[i], n = static_cast<int64_t>(rowPtr[j]) - at;
+      if (n > 0) {
+        std::memcpy(colIdx + at, cols + from, static_cast<size_t>(n) * sizeof(int32_t));
+        std::memcpy(values + at, vals + from, static_cast<size_t>(n) * sizeof(T));
+        from += n;
+      }
+      for (i = j; i < r1 && directLo[i] != d::kBuffered; i++) {
+        d::listedRow<L>(A, B, i, directLo[i], ws, colIdx + rowPtr[i], values + rowPtr[i]);
+      }
+    }
   });
   return Status::okay();
 }

@@ -26,6 +26,16 @@ class Scratch {
     o.p_ = nullptr;
     o.bytes_ = 0;
   }
+  Scratch& operator=(Scratch&& o) noexcept {
+    if (this != &o) {
+      std::free(p_);
+      p_ = o.p_;
+      bytes_ = o.bytes_;
+      o.p_ = nullptr;
+      o.bytes_ = 0;
+    }
+    return *this;
+  }
   ~Scratch() { std::free(p_); }
 
   // False when out of memory. Zero bytes always succeeds (with a non-null pointer).

@@ -192,6 +192,23 @@ describe.skipIf(!native).each(levels)('native SpGEMM at SIMD %s matches the JS t
     check(R, U, dt);
   });
 
+  it.each(dts)('rows written straight into C between rows from the task buffers (%s)', (dt) => {
+    // Even rows of A: three columns near the diagonal of a banded B (few products in a narrow
+    // window: computed straight into C); odd rows: 12 scattered columns (a wide range: hashed into
+    // the task's buffer); every fifth row empty, every seventh a single product.
+    const n = 40000;
+    const r = rng(61);
+    const rowsA = Array.from({ length: n }, (_, i) => {
+      if (i % 5 === 0) return [];
+      if (i % 7 === 0) return [Math.min(n - 1, i)];
+      if (i % 2 === 0) return [Math.max(0, i - 1), i, Math.min(n - 1, i + 1)].filter((c, t, a) => a.indexOf(c) === t);
+      return [...new Set(Array.from({ length: 12 }, () => Math.floor(r() * n)))].sort((a, b) => a - b);
+    });
+    const A = csr(n, n, rowsA, dt, (i, t) => ((i + t) % 9) - 4 + 0.5);
+    const B = csr(n, n, Array.from({ length: n }, (_, i) => [i - 2, i, i + 3].filter((c) => c >= 0 && c < n)), dt, (i, t) => (i % 5) - t / 4);
+    check(A, B, dt);
+  });
+
   it('mixed dtypes: values of A\'s dtype, as the JS twin', () => {
     const A64 = randomCsr(30, 40, () => 8, 'f64', 41);
     const B32 = randomCsr(40, 50, () => 8, 'f32', 42);

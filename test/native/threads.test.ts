@@ -84,6 +84,11 @@ function runAll(A: CsrMatrix, B: CsrMatrix, coo: [number, number, number][], den
   out.tRowPtr = T.rowPtr;
   out.tColIdx = T.colIdx;
   out.tValues = T.values;
+  // SpGEMM: short windowed rows go straight into C, the others through task buffers.
+  const M = A.multiply(T);
+  out.mulRowPtr = M.rowPtr;
+  out.mulColIdx = M.colIdx;
+  out.mulValues = M.values;
   const S = A.add(B, { alpha: 0.5, beta: -2 });
   out.addRowPtr = S.rowPtr;
   out.addColIdx = S.colIdx;
