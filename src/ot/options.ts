@@ -56,7 +56,7 @@ export interface SnsOptions {
   maxNewton?: number;
   /**
    * The sparsified Hessian drops the smallest entries of P holding at most this share of its mass
-   * (default 1e-3; each step uses min(massDrop, 0.1 * current marginal error), 100 times less after
+   * (default 1e-3; each step uses min(massDrop, 0.01 * current marginal error), 100 times less after
    * a full step that cut the error less than 10 times, see src/ot/sns.ts).
    */
   massDrop?: number;
