@@ -422,11 +422,11 @@ int64_t scatteredRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, uint64
 }
 
 // The occupied slots of a hash table (key >= 0), in slot order, into (cols, vals), which have
-// room for kSpareSlots entries past the last; returns their count. Branch-free: occupancy is
-// random. On AVX-512, 16 slots a step by compress (a row of 100 entries has a table of 356 slots,
+// room for kSpareSlots entries past the last, emptying the table on the way; returns their count.
+// Branch-free: occupancy is random. On AVX-512, 16 slots a step by compress (a row of 100 entries has a table of 356 slots,
 // and the scalar loop's store and count a slot were 45% of the random product's hashRow).
 template <SimdLevel L, class T>
-inline int64_t compactSlots(const int32_t* keys, const double* hv, uint64_t len, int32_t* cols, T* vals) {
+inline int64_t compactSlots(int32_t* keys, const double* hv, uint64_t len, int32_t* cols, T* vals) {
   int64_t n = 0;
   uint64_t s = 0;
 #if defined(__x86_64__) || defined(_M_X64)
@@ -436,6 +436,7 @@ inline int64_t compactSlots(const int32_t* keys, const double* hv, uint64_t len,
       const __m512i k = _mm512_loadu_si512(keys + s);
       const __mmask16 used = _mm512_cmpgt_epi32_mask(k, none);
       if (used == 0) continue;
+      _mm512_storeu_si512(keys + s, none);
       const __mmask8 lo = static_cast<__mmask8>(used), hi = static_cast<__mmask8>(used >> 8);
       const int nlo = __builtin_popcount(lo);
       _mm512_storeu_si512(cols + n, _mm512_maskz_compress_epi32(used, k));
@@ -454,6 +455,7 @@ inline int64_t compactSlots(const int32_t* keys, const double* hv, uint64_t len,
 #endif
   for (; s < len; s++) {
     const int32_t key = keys[s];
+    keys[s] = -1;
     cols[n] = key;
     vals[n] = static_cast<T>(hv[s]);
     n += key >= 0;
@@ -509,7 +511,6 @@ int64_t hashRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo,
     return scatteredRow<L>(A, B, i, size, ws, cols, vals);
   }
   const int64_t n = compactSlots<L>(keys, hv, len, cols, vals);
-  std::fill(keys, keys + len, -1);
   insertionSort<L>(cols, vals, n);
   return n;
 }
