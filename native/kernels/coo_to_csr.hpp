@@ -18,11 +18,52 @@
 #include "transpose_csr.hpp"
 #include "workspace.hpp"
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
+
 namespace sparse {
+
+// On AVX-512, rows of at most this many entries are sorted by rank (rankSort16). The same rank
+// sort in plain C++ was 0.90-0.96x the insertion sort at the AVX2 level, so the others keep it.
+constexpr int64_t kRankSortMax = 16;
+
+#if defined(__x86_64__) || defined(_M_X64)
+// stableSortByCol's rank sort for 2 <= n <= 16 entries in AVX-512 registers: all 16 places at once,
+// one broadcast compare per entry, the pairs scattered to their places in (tc, tv) and copied back.
+template <SimdLevel L>
+inline void rankSort16(int32_t* c, Acc* v, int64_t n, int32_t* tc, Acc* tv) {
+  const __mmask16 live = static_cast<__mmask16>((uint32_t{1} << n) - 1);
+  const __mmask8 liveLo = static_cast<__mmask8>(live), liveHi = static_cast<__mmask8>(live >> 8);
+  const __m512i keys = _mm512_mask_loadu_epi32(_mm512_set1_epi32(INT32_MAX), live, c);
+  const __m512i one = _mm512_set1_epi32(1);
+  __m512i rank = _mm512_setzero_si512();
+  for (int64_t u = 0; u < n; u++) {
+    const __m512i cu = _mm512_set1_epi32(c[u]);
+    const __mmask16 later = static_cast<__mmask16>(0xFFFFu << (u + 1));
+    const __mmask16 before = _mm512_cmplt_epi32_mask(cu, keys) | _mm512_mask_cmpeq_epi32_mask(later, cu, keys);
+    rank = _mm512_mask_add_epi32(rank, before, rank, one);
+  }
+  _mm512_mask_i32scatter_epi32(tc, live, rank, keys, 4);
+  _mm512_mask_i32scatter_pd(tv, liveLo, _mm512_castsi512_si256(rank), _mm512_maskz_loadu_pd(liveLo, v), 8);
+  _mm512_mask_i32scatter_pd(tv, liveHi, _mm512_extracti32x8_epi32(rank, 1), _mm512_maskz_loadu_pd(liveHi, v + 8), 8);
+  _mm512_mask_storeu_epi32(c, live, _mm512_maskz_loadu_epi32(live, tc));
+  _mm512_mask_storeu_pd(v, liveLo, _mm512_maskz_loadu_pd(liveLo, tv));
+  _mm512_mask_storeu_pd(v + 8, liveHi, _mm512_maskz_loadu_pd(liveHi, tv + 8));
+}
+#endif
 
 // Stable sort of (col, val) pairs by col over [0, n); tmp holds n pairs of scratch.
 template <SimdLevel L>
 void stableSortByCol(int32_t* c, Acc* v, int64_t n, int32_t* tc, Acc* tv) {
+#if defined(__x86_64__) || defined(_M_X64)
+  if constexpr (L == SimdLevel::Avx512) {
+    if (n > 1 && n <= kRankSortMax) {
+      rankSort16<L>(c, v, n, tc, tv);
+      return;
+    }
+  }
+#endif
   if (n <= 32) {
     for (int64_t i = 1; i < n; i++) {
       const int32_t kc = c[i];
@@ -158,7 +199,7 @@ Status cooToCsrSymbolic(int64_t rows, int64_t cols, const int32_t* ri, int64_t r
         const int64_t re = c[q], len = re - rs;
         int32_t* rc = lc.data() + rs;
         Acc* rv = lv.data() + rs;
-        if (len > 32 && !haveTmp) {
+        if (len > 1 && !haveTmp) {
           if (!tc.allocate(longest) || !tv.allocate(longest)) {
             noMem.store(true);
             return;
