@@ -92,8 +92,8 @@ class SpgemmCopyWorker final : public SparseWorker {
   Napi::Reference<Napi::TypedArray> values_;
 };
 
-// Stage one of spgemmAsync: validates A and B and computes C into the plan (the symbolic phase
-// does all the arithmetic), writing C's row pointer.
+// Stage one of spgemmAsync: validates A and B and runs the symbolic phase (C's row pointer, and
+// most rows of C into the plan).
 template <class T>
 class SpgemmWorker final : public SparseWorker {
  public:
@@ -109,24 +109,25 @@ class SpgemmWorker final : public SparseWorker {
  private:
   Status run() override {
     // The symbolic phase validates A and B (the sync binding's order and messages), on private
-    // copies of their structures (PrivateStructure); C is computed whole into the plan.
-    own_a_ = ownA_.of(a_);
-    own_b_ = ownB_.of(b_);
+    // copies of their structures (PrivateStructure), kept for stage two; C's rows go into the plan
+    // or, short ones, are only counted (stage two computes them).
+    ownViewA_ = ownA_.of(a_);
+    ownViewB_ = ownB_.of(b_);
     if (!ownA_.ok || !ownB_.ok) return copyFailed();
-    return table().spgemm(T{}).symbolic(own_a_, own_b_, rowPtrOut_, plan_);
+    return table().spgemm(T{}).symbolic(ownViewA_, ownViewB_, rowPtrOut_, plan_);
   }
 
   std::unique_ptr<SparseWorker> next(Napi::Env env) override {
-    return std::make_unique<SpgemmCopyWorker<T>>(*this, env, std::move(plan_), rowPtr_.Value(), dtype_, own_a_,
-                                                 own_b_, std::move(ownA_), std::move(ownB_));
+    return std::make_unique<SpgemmCopyWorker<T>>(*this, env, std::move(plan_), rowPtr_.Value(), dtype_, ownViewA_,
+                                                 ownViewB_, std::move(ownA_), std::move(ownB_));
   }
 
   const CsrView<T> a_;
   const CsrView<T> b_;
   PrivateStructure<T> ownA_;
   PrivateStructure<T> ownB_;
-  CsrView<T> own_a_;  // a_ and b_ on the private structures
-  CsrView<T> own_b_;
+  CsrView<T> ownViewA_;  // a_ and b_ on the private structures
+  CsrView<T> ownViewB_;
   const Dtype dtype_;
   SpgemmPlan plan_;
   int32_t* rowPtrOut_ = nullptr;
