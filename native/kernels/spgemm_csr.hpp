@@ -126,6 +126,14 @@ struct Workspace {
     }
     if (wvals.size() < range) wvals.resize(range, -0.0);
   }
+  // A fresh stamp for the next listed row (on wrap-around every old stamp is forgotten).
+  uint32_t nextStamp() {
+    if (++rowStamp == 0) {
+      std::fill(stamp.begin(), stamp.end(), 0u);
+      rowStamp = 1;
+    }
+    return rowStamp;
+  }
   void reserveListed(size_t range, size_t flops) {
     if (stamp.size() < range) stamp.resize(range, 0);
     if (wvals.size() < range) wvals.resize(range, -0.0);
@@ -279,11 +287,7 @@ inline void sortWords(int32_t* w, int64_t n) {
 template <SimdLevel L, class T>
 int64_t listedRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, Workspace<L>& ws, int32_t* cols,
                   T* vals) {
-  if (++ws.rowStamp == 0) {  // wrapped: forget every stamp
-    std::fill(ws.stamp.begin(), ws.stamp.end(), 0u);
-    ws.rowStamp = 1;
-  }
-  const uint32_t now = ws.rowStamp;
+  const uint32_t now = ws.nextStamp();
   uint32_t* stamp = ws.stamp.data();
   double* wv = ws.wvals.data();
   int32_t* list = ws.listed.data();
@@ -309,11 +313,7 @@ int64_t listedRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t l
 // The length of listedRow's row (ws reserved by reserveListed): its stamps, no values.
 template <SimdLevel L, class T>
 int64_t countListed(const CsrView<T>& A, const CsrView<T>& B, int64_t i, int32_t lo, Workspace<L>& ws) {
-  if (++ws.rowStamp == 0) {
-    std::fill(ws.stamp.begin(), ws.stamp.end(), 0u);
-    ws.rowStamp = 1;
-  }
-  const uint32_t now = ws.rowStamp;
+  const uint32_t now = ws.nextStamp();
   uint32_t* stamp = ws.stamp.data();
   int64_t n = 0;
   const int64_t aEnd = A.rowPtr[i + 1];
@@ -423,8 +423,9 @@ int64_t scatteredRow(const CsrView<T>& A, const CsrView<T>& B, int64_t i, uint64
 
 // The occupied slots of a hash table (key >= 0), in slot order, into (cols, vals), which have
 // room for kSpareSlots entries past the last, emptying the table on the way; returns their count.
-// Branch-free: occupancy is random. On AVX-512, 16 slots a step by compress (a row of 100 entries has a table of 356 slots,
-// and the scalar loop's store and count a slot were 45% of the random product's hashRow).
+// Branch-free: occupancy is random. On AVX-512, 16 slots a step by compress (a row of 100 entries
+// has a table of 356 slots, and the scalar loop's store and count a slot were 45% of the random
+// product's hashRow).
 template <SimdLevel L, class T>
 inline int64_t compactSlots(int32_t* keys, const double* hv, uint64_t len, int32_t* cols, T* vals) {
   int64_t n = 0;
@@ -674,9 +675,9 @@ Status spgemmSymbolic(const CsrView<T>& A, const CsrView<T>& B, int32_t* rowPtr,
     plan.listed.assign(static_cast<size_t>(parts), ListedSize{});
     plan.cols.resize(static_cast<size_t>(parts));
     plan.vals.resize(static_cast<size_t>(parts));
-    plan.offset.assign(static_cast<size_t>(parts) + 1, 0);
+    std::vector<int64_t> offsets(static_cast<size_t>(parts) + 1, 0);  // C's entries before each task
     const int64_t* bounds = plan.bounds.data();
-    int64_t* offset = plan.offset.data();
+    int64_t* offset = offsets.data();
     std::vector<char> failed(static_cast<size_t>(parts), 0);
     parallelFor(parts, [&](int64_t t) {
       d::RowSink<L, T> sink{plan.cols[static_cast<size_t>(t)], plan.vals[static_cast<size_t>(t)]};
@@ -730,35 +731,30 @@ Status spgemmNumeric(const CsrView<T>& A, const CsrView<T>& B, const SpgemmPlan&
                      int32_t* colIdx, T* values) {
   namespace d = spgemm_detail;
   if (plan.cancelled) return Status::okay();
-  const int64_t parts = static_cast<int64_t>(plan.offset.size()) - 1;
+  const int64_t parts = static_cast<int64_t>(plan.bounds.size()) - 1;
   const auto* directLo = static_cast<const int32_t*>(plan.directLo.data());
   parallelFor(parts, [&](int64_t t) {
     const auto* cols = static_cast<const int32_t*>(plan.cols[static_cast<size_t>(t)].data());
     const auto* vals = static_cast<const T*>(plan.vals[static_cast<size_t>(t)].data());
     const int64_t r0 = plan.bounds[static_cast<size_t>(t)], r1 = plan.bounds[static_cast<size_t>(t) + 1];
-    if (directLo == nullptr) {  // every row is in the task buffer
-      const int64_t at = rowPtr[r0], n = static_cast<int64_t>(rowPtr[r1]) - at;
-      if (n == 0) return;
-      std::memcpy(colIdx + at, cols, static_cast<size_t>(n) * sizeof(int32_t));
-      std::memcpy(values + at, vals, static_cast<size_t>(n) * sizeof(T));
-      return;
-    }
+    // Without directLo (B unsorted) every row is in the task buffer.
+    auto buffered = [&](int64_t i) { return directLo == nullptr || directLo[i] == d::kBuffered; };
     d::Workspace<L> ws;
-    const ListedSize& listed = plan.listed[static_cast<size_t>(t)];
+    const ListedSize& listed = plan.listed[static_cast<size_t>(t)];  // zero without direct rows
     ws.reserveListed(static_cast<size_t>(listed.range), static_cast<size_t>(listed.flops));
     int64_t from = 0;  // next entry of the task buffer
     int64_t i = r0;
     while (i < r1) {
       // A run of buffered rows [i, j), copied in one go.
       int64_t j = i;
-      while (j < r1 && directLo[j] == d::kBuffered) j++;
+      while (j < r1 && buffered(j)) j++;
       const int64_t at = rowPtr[i], n = static_cast<int64_t>(rowPtr[j]) - at;
       if (n > 0) {
         std::memcpy(colIdx + at, cols + from, static_cast<size_t>(n) * sizeof(int32_t));
         std::memcpy(values + at, vals + from, static_cast<size_t>(n) * sizeof(T));
         from += n;
       }
-      for (i = j; i < r1 && directLo[i] != d::kBuffered; i++) {
+      for (i = j; i < r1 && !buffered(i); i++) {
         d::listedRow<L>(A, B, i, directLo[i], ws, colIdx + rowPtr[i], values + rowPtr[i]);
       }
     }

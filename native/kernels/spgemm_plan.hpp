@@ -25,11 +25,9 @@ struct ListedSize {
 struct SpgemmPlan {
   // Task row ranges: task p computed rows [bounds[p], bounds[p + 1]) of C.
   std::vector<int64_t> bounds;
-  // Task p's buffered rows of C back to back, columns (int32_t) and values (T); its rows, buffered
-  // and direct, are entries [offset[p], offset[p + 1]) of C.
+  // Task p's buffered rows of C back to back, columns (int32_t) and values (T), in row order.
   std::vector<Scratch> cols;
   std::vector<Scratch> vals;
-  std::vector<int64_t> offset;
   // When B is sorted (else empty), one int32_t a row: the start of its window when numeric
   // computes it straight into C (spgemm_detail::directRow), kBuffered (-1) when it is in its
   // task's buffer; and for each task the largest window and product count of its direct rows.
