@@ -34,6 +34,7 @@ class Addon : public Napi::Addon<Addon> {
     exportAsync(env, exports);
     exportStream(env, exports);
     exportOt(env, exports);
+    exportMemory(env, exports);
     DefineAddon(exports, {InstanceMethod("info", &Addon::Info), InstanceMethod("setSimd", &Addon::SetSimd),
                           InstanceMethod("setThreads", &Addon::SetThreads), InstanceMethod("getThreads", &Addon::GetThreads)});
   }

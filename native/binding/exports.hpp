@@ -23,5 +23,6 @@ void exportBsr(Napi::Env env, Napi::Object exports);
 void exportAsync(Napi::Env env, Napi::Object exports);
 void exportStream(Napi::Env env, Napi::Object exports);
 void exportOt(Napi::Env env, Napi::Object exports);
+void exportMemory(Napi::Env env, Napi::Object exports);
 
 }  // namespace sparse::binding

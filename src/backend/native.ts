@@ -196,6 +196,7 @@ function wrap(addon: Addon): Backend {
     toDense: call(addon.toDense),
     fromDense: call(addon.fromDense),
     allFinite: call(addon.allFinite),
+    zeros: call(addon.zeros),
     ...wrapAsync(addon),
     ...wrapOt(addon),
     csrToBsr: call(addon.csrToBsr),

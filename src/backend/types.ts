@@ -20,6 +20,10 @@ export type OtCost =
   | { readonly kind: 'dense'; readonly rows: number; readonly cols: number; readonly data: Values }
   | ({ readonly kind: 'csr' } & CsrArrays);
 
+/** The element types of Backend.zeros. */
+export type ZerosKind = 'f64' | 'f32' | 'i32';
+export type ZerosOf<K extends ZerosKind> = K extends 'f64' ? Float64Array : K extends 'f32' ? Float32Array : Int32Array;
+
 /** The arrays a kernel returns when it builds a new CSR structure. */
 export interface CsrParts {
   rowPtr: Int32Array;
@@ -151,6 +155,13 @@ export interface Backend {
 
   /** Whether every value is finite (no NaN, no +-Infinity). */
   allFinite(data: Values): boolean;
+
+  /**
+   * A zeroed array of `length` elements. Native: allocated by the addon, which asks for huge pages
+   * (a large array that V8 allocates is faulted in 4 KiB at a time on first write); js: the
+   * constructor. src/memory.ts decides which arrays are large enough to come from here.
+   */
+  zeros<K extends ZerosKind>(kind: K, length: number): ZerosOf<K>;
 
   // Async forms (src/ops/async.ts): the same arguments, checks, errors and results as spmv, spmm,
   // spgemm and transpose, computed off the event loop (native: an AsyncWorker; js: row blocks with

@@ -6,10 +6,11 @@ import { bsrMatmat, bsrMatvec } from '../ops/bsr.js';
 import { checkCsr } from '../ops/common.js';
 import type { MatmatOptions } from '../ops/matmat.js';
 import type { MatvecOptions } from '../ops/matvec.js';
-import { allocValues, dtypeOf, type Dtype, type Values } from '../types.js';
+import { dtypeOf, type Dtype, type Values } from '../types.js';
 import { checkDim, checkDtype, checkInt32Array, isValues } from '../util/check.js';
 import { CsrMatrix } from './csr.js';
 import { DenseMatrix } from './dense.js';
+import { zerosValues } from '../memory.js';
 
 export interface BsrInput {
   rows: number;
@@ -196,7 +197,7 @@ export class BsrMatrix implements BsrArrays {
   /** A copy with values converted to `dtype` (a copy even when the dtype is unchanged). */
   astype(dtype: Dtype): BsrMatrix {
     const d = checkDtype(dtype);
-    const values = allocValues(d, this.values.length);
+    const values = zerosValues(d, this.values.length);
     values.set(this.values);
     return new BsrMatrix(this.rows, this.cols, this.blockSize, this.blockRowPtr.slice(), this.blockColIdx.slice(), values, { validate: false });
   }

@@ -1,8 +1,9 @@
 import { FormatError, ShapeError } from '../errors.js';
 import { activeBackend } from '../backend/select.js';
-import { allocValues, MAX_INDEX, type Dtype, type Values } from '../types.js';
+import { MAX_INDEX, type Dtype, type Values } from '../types.js';
 import { checkDim, checkDtype } from '../util/check.js';
 import { CsrMatrix } from './csr.js';
+import { zerosI32, zerosValues } from '../memory.js';
 
 /**
  * Coordinate-format builder: collect (i, j, v) triplets in any order, then `toCsr()` sorts them by a
@@ -22,9 +23,9 @@ export class CooBuilder {
     this.cols = checkDim(cols, 'cols');
     this.dtype = checkDtype(options.dtype);
     const cap = Math.max(16, options.capacity ?? 16);
-    this.rowIdx = new Int32Array(cap);
-    this.colIdx = new Int32Array(cap);
-    this.vals = allocValues(this.dtype, cap);
+    this.rowIdx = zerosI32(cap);
+    this.colIdx = zerosI32(cap);
+    this.vals = zerosValues(this.dtype, cap);
   }
 
   /** Number of triplets added so far (duplicates counted separately). */
@@ -76,11 +77,11 @@ export class CooBuilder {
     if (need > MAX_INDEX) throw new FormatError(`more than ${MAX_INDEX} entries`);
     if (need <= this.rowIdx.length) return;
     const cap = Math.min(MAX_INDEX, Math.max(need, this.rowIdx.length * 2));
-    const r = new Int32Array(cap);
+    const r = zerosI32(cap);
     r.set(this.rowIdx.subarray(0, this.n));
-    const c = new Int32Array(cap);
+    const c = zerosI32(cap);
     c.set(this.colIdx.subarray(0, this.n));
-    const v = allocValues(this.dtype, cap);
+    const v = zerosValues(this.dtype, cap);
     v.set(this.vals.subarray(0, this.n));
     this.rowIdx = r;
     this.colIdx = c;

@@ -9,13 +9,14 @@ import { multiply } from '../ops/multiply.js';
 import { colSums, diagonal, normFrobenius, rowSums } from '../ops/reductions.js';
 import { scale, scaleCols, scaleRows } from '../ops/scale.js';
 import { toCsc, transpose } from '../ops/transpose.js';
-import { allocValues, dtypeOf, type Dtype, type Values } from '../types.js';
+import { dtypeOf, type Dtype, type Values } from '../types.js';
 import { checkDim, checkDtype, checkFiniteNonNegative, checkInt32Array, isValues } from '../util/check.js';
 import { Rng } from '../util/rng.js';
 import { BsrMatrix } from './bsr.js';
 import type { CscMatrix } from './csc.js';
 import { DenseMatrix } from './dense.js';
 import { checkCsrStructure } from './validate.js';
+import { zerosValues } from '../memory.js';
 
 export interface CsrInput {
   rows: number;
@@ -103,7 +104,7 @@ export class CsrMatrix implements CsrArrays {
 
   static identity(n: number, options: { dtype?: Dtype } = {}): CsrMatrix {
     checkDim(n, 'n');
-    const values = allocValues(checkDtype(options.dtype), n).fill(1);
+    const values = zerosValues(checkDtype(options.dtype), n).fill(1);
     return CsrMatrix.diagonalMatrix(n, values);
   }
 
@@ -114,7 +115,7 @@ export class CsrMatrix implements CsrArrays {
     }
     const dtype = options.dtype ?? (diagonal instanceof Float32Array ? 'f32' : 'f64');
     const n = checkDim(diagonal.length, 'diagonal length');
-    const values = allocValues(checkDtype(dtype), n);
+    const values = zerosValues(checkDtype(dtype), n);
     for (let i = 0; i < n; i++) {
       const v = diagonal[i];
       if (typeof v !== 'number') throw new TypeError(`diagonal[${i}] must be a number`);
@@ -175,7 +176,7 @@ export class CsrMatrix implements CsrArrays {
       }
     }
     while (row < rows) rowPtr[++row] = nnz;
-    const vals = allocValues(dtype, nnz);
+    const vals = zerosValues(dtype, nnz);
     vals.set(values.subarray(0, nnz));
     return new CsrMatrix(rows, cols, rowPtr, colIdx.slice(0, nnz), vals, { validate: false });
   }
@@ -230,7 +231,7 @@ export class CsrMatrix implements CsrArrays {
       rowPtr[t + 1] = nnz;
     }
     const colIdx = new Int32Array(nnz);
-    const values = allocValues(this.dtype, nnz);
+    const values = zerosValues(this.dtype, nnz);
     for (let t = 0; t < m; t++) {
       const i = idx[t];
       const s = this.rowPtr[i];
@@ -244,7 +245,7 @@ export class CsrMatrix implements CsrArrays {
   /** A copy with values converted to `dtype` (a copy even when the dtype is unchanged). */
   astype(dtype: Dtype): CsrMatrix {
     const d = checkDtype(dtype);
-    const values = allocValues(d, this.nnz);
+    const values = zerosValues(d, this.nnz);
     values.set(this.values.subarray(0, this.nnz));
     return new CsrMatrix(this.rows, this.cols, this.rowPtr.slice(), this.colIdx.slice(), values, { validate: false });
   }

@@ -1,6 +1,7 @@
 import { ShapeError } from '../errors.js';
 import { checkDim, checkDtype, isValues } from '../util/check.js';
-import { allocValues, dtypeOf, type Dtype, type Values } from '../types.js';
+import { dtypeOf, type Dtype, type Values } from '../types.js';
+import { zerosValues } from '../memory.js';
 
 /** A dense row-major matrix; `data` (rows*cols values) is adopted, not copied. */
 export class DenseMatrix {
@@ -13,7 +14,7 @@ export class DenseMatrix {
     this.cols = checkDim(cols, 'cols');
     const size = rows * cols;
     if (data === undefined) {
-      this.data = allocValues(checkDtype(options.dtype), size);
+      this.data = zerosValues(checkDtype(options.dtype), size);
     } else {
       if (!isValues(data)) throw new TypeError('data must be a Float64Array or Float32Array');
       if (data.length !== size) throw new ShapeError(`data has length ${data.length}, expected rows*cols = ${size}`);

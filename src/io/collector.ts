@@ -1,7 +1,8 @@
 import { ParseError } from '../errors.js';
 import { csrFromCoordinates } from '../formats/coo.js';
 import type { CsrMatrix } from '../formats/csr.js';
-import { allocValues, MAX_INDEX, type Dtype, type Values } from '../types.js';
+import { MAX_INDEX, type Dtype, type Values } from '../types.js';
+import { zerosI32, zerosValues } from '../memory.js';
 
 const INITIAL_CAPACITY = 1 << 16;
 
@@ -31,9 +32,9 @@ export class EntryCollector {
   ) {
     this.bound = Math.min(bound, MAX_INDEX);
     this.cap = Math.min(this.bound, Math.max(INITIAL_CAPACITY, Math.floor(initial)));
-    this.rowIdx = new Int32Array(this.cap);
-    this.colIdx = new Int32Array(this.cap);
-    this.vals = allocValues(dtype, this.cap);
+    this.rowIdx = zerosI32(this.cap);
+    this.colIdx = zerosI32(this.cap);
+    this.vals = zerosValues(dtype, this.cap);
   }
 
   get length(): number {
@@ -57,13 +58,13 @@ export class EntryCollector {
       );
     }
     const cap = Math.min(this.bound, Math.max(16, this.cap * 2));
-    const r = new Int32Array(cap);
+    const r = zerosI32(cap);
     r.set(this.rowIdx);
     this.rowIdx = r;
-    const c = new Int32Array(cap);
+    const c = zerosI32(cap);
     c.set(this.colIdx);
     this.colIdx = c;
-    const v = allocValues(this.dtype, cap);
+    const v = zerosValues(this.dtype, cap);
     v.set(this.vals);
     this.vals = v;
     this.cap = cap;
@@ -75,7 +76,7 @@ export class EntryCollector {
     // Let the collection arrays go before the caller holds the result.
     this.rowIdx = new Int32Array(0);
     this.colIdx = new Int32Array(0);
-    this.vals = allocValues(this.dtype, 0);
+    this.vals = zerosValues(this.dtype, 0);
     this.cap = 0;
     this.n = 0;
     return A;

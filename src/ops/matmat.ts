@@ -2,9 +2,10 @@ import { ShapeError } from '../errors.js';
 import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
 import { DenseMatrix } from '../formats/dense.js';
-import { allocValues, type Dtype, type Values } from '../types.js';
+import { type Dtype, type Values } from '../types.js';
 import { checkOut } from '../util/check.js';
 import { checkCsr, optionalNumber, overlaps } from './common.js';
+import { zerosValues } from '../memory.js';
 
 export interface MatmatOptions {
   /** Written in place and returned; must have the matrix's dtype and the result's shape. */
@@ -46,7 +47,7 @@ export function prepareDenseProduct(A: { rows: number; cols: number; dtype: Dtyp
   const m = transpose ? A.cols : A.rows;
   if (X.rows !== n) throw new ShapeError(`X has ${X.rows} rows, expected ${n} (A is ${A.rows}x${A.cols}${transpose ? ', transposed' : ''})`);
   const k = X.cols;
-  let xdata = X.dtype === A.dtype ? X.data : allocValues(A.dtype, X.data.length);
+  let xdata = X.dtype === A.dtype ? X.data : zerosValues(A.dtype, X.data.length);
   if (xdata !== X.data) xdata.set(X.data);
   const alpha = optionalNumber(options.alpha, 'alpha', 1);
   let beta = optionalNumber(options.beta, 'beta', 0);

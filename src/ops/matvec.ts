@@ -1,8 +1,9 @@
 import { backendFor } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
-import { allocValues, type Dtype, type Values } from '../types.js';
+import { type Dtype, type Values } from '../types.js';
 import { checkOut, toVector } from '../util/check.js';
 import { checkCsr, optionalNumber, overlaps } from './common.js';
+import { zerosValues } from '../memory.js';
 
 export interface MatvecOptions {
   /** Written in place and returned; must have the matrix's dtype. */
@@ -49,7 +50,7 @@ export function prepareVectorProduct(A: { rows: number; cols: number; dtype: Dty
     y = checkOut(options.out, A.dtype, m);
     if (overlaps(xv, y)) xv = xv.slice();
   } else {
-    y = allocValues(A.dtype, m);
+    y = zerosValues(A.dtype, m);
     beta = 0;
   }
   return { x: xv, y, alpha, beta, transpose };

@@ -1,18 +1,19 @@
 import { activeBackend } from '../backend/select.js';
 import type { CsrMatrix } from '../formats/csr.js';
-import { allocValues, type Values } from '../types.js';
+import { type Values } from '../types.js';
 import { checkCsr } from './common.js';
+import { zerosValues } from '../memory.js';
 
 export function rowSums(A: CsrMatrix): Values {
   checkCsr(A, 'A');
-  const out = allocValues(A.dtype, A.rows);
+  const out = zerosValues(A.dtype, A.rows);
   activeBackend().rowSums(A, out);
   return out;
 }
 
 export function colSums(A: CsrMatrix): Values {
   checkCsr(A, 'A');
-  const out = allocValues(A.dtype, A.cols);
+  const out = zerosValues(A.dtype, A.cols);
   activeBackend().colSums(A, out);
   return out;
 }
@@ -20,7 +21,7 @@ export function colSums(A: CsrMatrix): Values {
 /** The main diagonal, length min(rows, cols). */
 export function diagonal(A: CsrMatrix): Values {
   checkCsr(A, 'A');
-  const out = allocValues(A.dtype, Math.min(A.rows, A.cols));
+  const out = zerosValues(A.dtype, Math.min(A.rows, A.cols));
   activeBackend().diagonal(A, out);
   return out;
 }

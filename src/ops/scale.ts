@@ -1,10 +1,10 @@
 import { activeBackend } from '../backend/select.js';
 import type { CsrArrays } from '../backend/types.js';
 import type { CsrMatrix } from '../formats/csr.js';
-import { allocValues } from '../types.js';
 import { checkNumber, toVector } from '../util/check.js';
 import { checkCsr } from './common.js';
 import { csrFromParts } from './result.js';
+import { zerosValues } from '../memory.js';
 
 // The result's pattern is a copy of A's, taken before the kernel runs on it: arrays on a
 // SharedArrayBuffer that another thread writes then give a result whose values and pattern match
@@ -25,7 +25,7 @@ export function scale(A: CsrMatrix, s: number): CsrMatrix {
   checkCsr(A, 'A');
   checkNumber(s, 's');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, outLength(P));
+  const values = zerosValues(A.dtype, outLength(P));
   activeBackend().scale(P, s, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
@@ -35,7 +35,7 @@ export function scaleRows(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.rows, 'd');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, outLength(P));
+  const values = zerosValues(A.dtype, outLength(P));
   activeBackend().scaleRows(P, dv, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }
@@ -45,7 +45,7 @@ export function scaleCols(A: CsrMatrix, d: ArrayLike<number>): CsrMatrix {
   checkCsr(A, 'A');
   const dv = toVector(d, A.dtype, A.cols, 'd');
   const P = patternCopy(A);
-  const values = allocValues(A.dtype, outLength(P));
+  const values = zerosValues(A.dtype, outLength(P));
   activeBackend().scaleCols(P, dv, values);
   return csrFromParts(A.rows, A.cols, { rowPtr: P.rowPtr, colIdx: P.colIdx, values });
 }

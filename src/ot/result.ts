@@ -4,6 +4,7 @@ import { DenseMatrix } from '../formats/dense.js';
 import { FormatError } from '../errors.js';
 import type { Problem } from './options.js';
 import { planPass, type Ctx, type Work } from './work.js';
+import { zerosF64 } from '../memory.js';
 
 export interface PlanOptions {
   /** Keep only the entries of the plan above this value (a CsrMatrix). */
@@ -45,7 +46,7 @@ function expand(v: Float64Array, map: Int32Array | null, size: number): Float64A
 function densePlan(C: OtCost, f: Float64Array, g: Float64Array, eps: number): DenseMatrix {
   const n = C.rows;
   const m = C.cols;
-  const out = new Float64Array(n * m);
+  const out = zerosF64(n * m);
   const inv = 1 / eps;
   if (C.kind === 'dense') {
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) out[i * m + j] = Math.exp((f[i] + g[j] - C.data[i * m + j]) * inv);

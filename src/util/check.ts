@@ -1,5 +1,6 @@
 import { FormatError, ShapeError } from '../errors.js';
-import { allocValues, MAX_INDEX, type Dtype, type Values } from '../types.js';
+import { MAX_INDEX, type Dtype, type Values } from '../types.js';
+import { zerosValues } from '../memory.js';
 
 /** A dimension: a non-negative integer that an Int32Array can index. */
 export function checkDim(value: unknown, name: string): number {
@@ -40,7 +41,7 @@ export function toVector(value: unknown, dtype: Dtype, length: number, name: str
     else v = dtype === 'f64' ? Float64Array.from(value) : Float32Array.from(value);
   } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     const arr = value as ArrayLike<unknown>;
-    v = allocValues(dtype, arr.length);
+    v = zerosValues(dtype, arr.length);
     for (let i = 0; i < arr.length; i++) {
       const e = arr[i];
       if (typeof e !== 'number') throw new TypeError(`${name}[${i}] must be a number, got ${typeof e}`);

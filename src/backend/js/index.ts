@@ -13,6 +13,7 @@ import { spmmCsr, spmmCsrTransposed } from './spmm.js';
 import { spmvCsr, spmvCsrTransposed } from './spmv.js';
 import { otExpm1Dot, otKernelMatvec, otLseCols, otLseColsShifted, otLseRows, otPlanPass, otScalingSweep } from './ot.js';
 import { transposeCsr } from './transpose.js';
+import { zeros } from './zeros.js';
 
 /** The pure-TypeScript backend: the reference the native kernels are tested against. */
 export const jsBackend: Backend = {
@@ -39,6 +40,7 @@ export const jsBackend: Backend = {
   toDense: csrToDense,
   fromDense: denseToCsr,
   allFinite,
+  zeros,
   ...jsAsync,
   otLseRows,
   otLseCols,
