@@ -10,6 +10,11 @@ import { MAX_INDEX, type Dtype, type Values } from './types.js';
  * a call into the addon.
  */
 const LARGE_BYTES = 4 << 20;
+/**
+ * Scratch arrays (never handed to the user) come aligned to 2 MiB from 1 MiB up, all of them in
+ * huge pages; see Backend.zeros.
+ */
+const SCRATCH_BYTES = 1 << 20;
 
 function large(length: number, bytesPerElement: number): boolean {
   return length * bytesPerElement >= LARGE_BYTES && length <= MAX_INDEX;
@@ -29,4 +34,14 @@ export function zerosI32(length: number): Int32Array {
 export function zerosValues(dtype: Dtype, length: number): Values {
   if (dtype === 'f64') return zerosF64(length);
   return large(length, 4) ? activeBackend().zeros('f32', length) : new Float32Array(length);
+}
+
+/** A zeroed Float64Array for scratch that the caller never returns (it may view a larger buffer). */
+export function scratchF64(length: number): Float64Array {
+  return length * 8 >= SCRATCH_BYTES && length <= MAX_INDEX ? activeBackend().zeros('f64', length, true) : new Float64Array(length);
+}
+
+/** A zeroed Int32Array for scratch that the caller never returns (it may view a larger buffer). */
+export function scratchI32(length: number): Int32Array {
+  return length * 4 >= SCRATCH_BYTES && length <= MAX_INDEX ? activeBackend().zeros('i32', length, true) : new Int32Array(length);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jsBackend } from '../../src/backend/js/index.js';
 import { loadNativeBackend } from '../../src/backend/native.js';
 import type { Backend, ZerosKind } from '../../src/backend/types.js';
-import { zerosF64, zerosI32, zerosValues } from '../../src/memory.js';
+import { scratchF64, scratchI32, zerosF64, zerosI32, zerosValues } from '../../src/memory.js';
 
 const backends: [string, Backend][] = [['js', jsBackend]];
 const native = loadNativeBackend().backend;
@@ -27,6 +27,22 @@ describe.each(backends)('Backend.zeros (%s)', (_name, be) => {
   });
 });
 
+describe.each(backends)('Backend.zeros aligned, for scratch (%s)', (_name, be) => {
+  it.each(['f64', 'f32', 'i32'] as ZerosKind[])('gives a zeroed %s view that no other array shares', (kind) => {
+    for (const length of [1, 5, (1 << 18) + 3, 1 << 20]) {
+      const a = be.zeros(kind, length, true);
+      const b = be.zeros(kind, length, true);
+      expect(a).toBeInstanceOf(types[kind]);
+      expect(a.length).toBe(length);
+      expect(a.byteOffset + a.byteLength).toBeLessThanOrEqual(a.buffer.byteLength);
+      expect(a.every((v) => v === 0)).toBe(true);
+      a.fill(7);
+      expect(b.every((v) => v === 0)).toBe(true);
+      expect(a.every((v) => v === 7)).toBe(true);
+    }
+  });
+});
+
 describe.runIf(native !== null)('native zeros refuses bad arguments', () => {
   it('an unknown kind or a bad length is an error that names it', () => {
     const be = native as Backend;
@@ -45,8 +61,10 @@ describe('memory: large arrays from the active backend, small ones from the cons
       const i = zerosI32(length);
       const s = zerosValues('f32', length);
       const d = zerosValues('f64', length);
-      expect([f, i, s, d].map((a) => a.constructor)).toEqual([Float64Array, Int32Array, Float32Array, Float64Array]);
-      for (const a of [f, i, s, d]) {
+      const sf = scratchF64(length);
+      const si = scratchI32(length);
+      expect([f, i, s, d, sf, si].map((a) => a.constructor)).toEqual([Float64Array, Int32Array, Float32Array, Float64Array, Float64Array, Int32Array]);
+      for (const a of [f, i, s, d, sf, si]) {
         expect(a.length).toBe(length);
         expect(a.every((v) => v === 0)).toBe(true);
       }
