@@ -157,13 +157,12 @@ export interface Backend {
   allFinite(data: Values): boolean;
 
   /**
-   * A zeroed array of `length` elements. Native: allocated by the addon, which asks for huge pages
-   * (a large array that V8 allocates is faulted in 4 KiB at a time on first write); with `aligned`,
-   * a view that starts on a 2 MiB boundary of a buffer up to 4 MiB longer, so that all of it can be
-   * huge pages (for scratch arrays, never for results); js: the constructor. src/memory.ts decides
-   * which arrays are large enough to come from here.
+   * A zeroed array of `length` elements. Native: allocated by the addon as a view that starts on a
+   * 2 MiB boundary of a buffer up to 4 MiB longer, with huge pages asked for, so that its first
+   * writes fault 2 MiB at a time, not 4 KiB (a large array that V8 allocates is faulted in 4 KiB
+   * pages); js: the constructor. src/memory.ts decides which arrays are large enough to come from here.
    */
-  zeros<K extends ZerosKind>(kind: K, length: number, aligned?: boolean): ZerosOf<K>;
+  zeros<K extends ZerosKind>(kind: K, length: number): ZerosOf<K>;
 
   // Async forms (src/ops/async.ts): the same arguments, checks, errors and results as spmv, spmm,
   // spgemm and transpose, computed off the event loop (native: an AsyncWorker; js: row blocks with

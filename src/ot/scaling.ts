@@ -2,7 +2,7 @@ import type { OtCost } from '../backend/types.js';
 import { SparseError } from '../errors.js';
 import { kernelEntries } from './stabilized.js';
 import { kernelMatvec, planPass, record, scalingSweep, type Ctx, type Work } from './work.js';
-import { scratchF64 } from '../memory.js';
+import { zerosF64 } from '../memory.js';
 
 function underflow(ctx: Ctx, what: string): SparseError {
   return new SparseError(
@@ -15,7 +15,7 @@ function underflow(ctx: Ctx, what: string): SparseError {
 /** K = exp(-C/eps) with C's structure: the plan pass at zero potentials. */
 function* buildKernel(ctx: Ctx): Work<OtCost> {
   const C = ctx.C;
-  const K = scratchF64(kernelEntries(C));
+  const K = zerosF64(kernelEntries(C));
   const rowSum = new Float64Array(ctx.n);
   const colSum = new Float64Array(ctx.m);
   yield* planPass(ctx, new Float64Array(ctx.n), new Float64Array(ctx.m), K, rowSum, colSum, null);

@@ -1,6 +1,6 @@
 import type { Backend, OtCost, OtHessianBuffers } from '../backend/types.js';
 import { CsrMatrix } from '../formats/csr.js';
-import { scratchF64, scratchI32 } from '../memory.js';
+import { zerosF64, zerosI32 } from '../memory.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -85,7 +85,7 @@ function exponentCut(hi: Uint32Array, off: number, len: number, massDrop: number
  */
 export function hessianBuffers(n: number, m: number, entries: number): OtHessianBuffers {
   const capacity = n + m + 2 * Math.ceil(entries / 16);
-  return { rowPtr: new Int32Array(n + m + 1), colIdx: scratchI32(capacity), values: scratchF64(capacity) };
+  return { rowPtr: new Int32Array(n + m + 1), colIdx: zerosI32(capacity), values: zerosF64(capacity) };
 }
 
 /** Makes room for nnz entries, with headroom: the kept set grows as the error falls. */
@@ -93,8 +93,8 @@ function reserve(buf: OtHessianBuffers, nnz: number): void {
   if (buf.colIdx.length >= nnz && buf.values.length >= nnz) return;
   // H never holds more than 2^31 - 1 entries (the native build refuses more), so neither does the headroom.
   const capacity = Math.max(nnz, Math.min(2 ** 31 - 1, Math.max(2 * buf.colIdx.length, Math.ceil(nnz * 1.5))));
-  buf.colIdx = scratchI32(capacity);
-  buf.values = scratchF64(capacity);
+  buf.colIdx = zerosI32(capacity);
+  buf.values = zerosF64(capacity);
 }
 
 /**

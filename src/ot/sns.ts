@@ -1,4 +1,4 @@
-import { scratchF64 } from '../memory.js';
+import { zerosF64 } from '../memory.js';
 import { epsilonScaling } from './epsilon-scaling.js';
 import { stabilizedIterations } from './stabilized.js';
 import { pcg, projectGauge } from './sns-cg.js';
@@ -66,7 +66,7 @@ export function* snsIterations(ctx: Ctx): Work<boolean> {
   const { n, m, eps, a, b, st, p } = ctx;
   const C = ctx.C;
   const len = C.kind === 'dense' ? n * m : C.rowPtr[n];
-  const P = scratchF64(len);
+  const P = zerosF64(len);
   if (p.f0 === null && p.epsilonScaling > 1) yield* epsilonScaling(ctx, P);
   // The Sinkhorn steps run on a kernel stored in P's array (it is rebuilt before each Newton step).
   if (yield* stabilizedIterations(ctx, p.maxWarmup, 'sinkhorn', P, { error: p.switchError, after: p.warmup })) return true;

@@ -1,7 +1,7 @@
 import type { OtCost } from '../backend/types.js';
 import { logIterations } from './log.js';
 import { massOf, planPass, record, scalingSweep, type Ctx, type Work } from './work.js';
-import { scratchF64 } from '../memory.js';
+import { zerosF64 } from '../memory.js';
 
 /**
  * Scalings beyond e^+-ABSORB are folded into the potentials and the kernel is rebuilt. At 50 a
@@ -58,7 +58,7 @@ export function* stabilizedIterations(
   let values = buffer;
   if (values === null) {
     try {
-      values = scratchF64(kernelEntries(C));
+      values = zerosF64(kernelEntries(C));
     } catch {
       // No room for K (a RangeError from the allocator): the log domain needs no n*m memory.
       return yield* logIterations(ctx, limit, phase);
