@@ -71,6 +71,7 @@ void requireLength(const Napi::TypedArray& array, int64_t expected, const char* 
 // True when the two arrays share any byte (an output aliasing an input or another output).
 bool overlaps(const Napi::TypedArray& p, const Napi::TypedArray& q);
 
+// Zeroed result arrays; from 1 MiB up, views aligned to 2 MiB in huge pages (args.cpp, newZeroed).
 Napi::Int32Array newInt32Array(Napi::Env env, int64_t length);
 Napi::TypedArray newValues(Napi::Env env, Dtype dtype, int64_t length);
 Napi::Object makeParts(Napi::Env env, const Napi::Int32Array& rowPtr, const Napi::Int32Array& colIdx,

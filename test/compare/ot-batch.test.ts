@@ -77,7 +77,7 @@ describe.skipIf(!hasBatch)('sinkhornBatch on the native backend', () => {
       control.setThreads(2);
       const two = sinkhornBatch(ps);
       for (let k = 0; k < ps.length; k++) {
-        expect(Buffer.from(two[k].f.buffer).equals(Buffer.from(one[k].f.buffer))).toBe(true);
+        expect(Buffer.from(two[k].f.buffer, two[k].f.byteOffset, two[k].f.byteLength).equals(Buffer.from(one[k].f.buffer, one[k].f.byteOffset, one[k].f.byteLength))).toBe(true);
         expect(two[k].iterations).toBe(one[k].iterations);
         expect(two[k].cost).toBe(one[k].cost);
       }

@@ -158,7 +158,7 @@ describe.skipIf(!hasNative).each(levels)('OT Newton-stage kernels: native (SIMD 
             const k = Math.min(cut, S.rows);
             be.otPlanPass(S, u, v, eps, P, r, c, stats, 0, k);
             be.otPlanPass(S, u, v, eps, P, r, c, stats, k, S.rows);
-            return [P, r, c].map((x) => Buffer.from(x.buffer).toString('hex'));
+            return [P, r, c].map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex'));
           };
           expect(run(null)).toEqual(run(Float64Array.from([1, -1])));
         }
@@ -675,7 +675,7 @@ describe.skipIf(!hasNative).each(levels)('SNS sparsified Hessian: native build (
         setBackend('auto');
         const itNative = pcg(H, C.rows, diag, rhs, xn, rtol, 10 * N, native);
         expect(itNative).toBe(itJs);
-        expect(Buffer.from(xn.buffer).equals(Buffer.from(xj.buffer))).toBe(true);
+        expect(Buffer.from(xn.buffer, xn.byteOffset, xn.byteLength).equals(Buffer.from(xj.buffer, xj.byteOffset, xj.byteLength))).toBe(true);
         // The Schur-complement solve solves the full system: ||H x - rhs|| within the tolerance.
         if (itJs < 10 * N) {
           const Hx = H.matvec(xj);
@@ -820,7 +820,7 @@ describe.skipIf(!hasNative)('OT kernels: bits do not depend on the thread count'
       for (const t of [2, 3]) {
         control!.setThreads(t);
         const many = outputs();
-        for (let k = 0; k < one.length; k++) expect(Buffer.from(many[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+        for (let k = 0; k < one.length; k++) expect(Buffer.from(many[k].buffer, many[k].byteOffset, many[k].byteLength).equals(Buffer.from(one[k].buffer, one[k].byteOffset, one[k].byteLength))).toBe(true);
       }
     } finally {
       control!.setThreads(before);

@@ -55,9 +55,9 @@ describe.skipIf(!native)('native COO -> CSR: stable, bit for bit the JS twin', (
           setThreads(threads);
           const nat = native!.cooToCsr(rows, cols, c.ri, c.ci, c.values);
           const at = `${level}, ${threads} threads, case ${k}`;
-          expect(Buffer.from(nat.rowPtr.buffer).equals(Buffer.from(js.rowPtr.buffer)), at).toBe(true);
-          expect(Buffer.from(nat.colIdx.buffer).equals(Buffer.from(js.colIdx.buffer)), at).toBe(true);
-          expect(Buffer.from(nat.values.buffer).equals(Buffer.from(js.values.buffer)), at).toBe(true);
+          expect(Buffer.from(nat.rowPtr.buffer, nat.rowPtr.byteOffset, nat.rowPtr.byteLength).equals(Buffer.from(js.rowPtr.buffer, js.rowPtr.byteOffset, js.rowPtr.byteLength)), at).toBe(true);
+          expect(Buffer.from(nat.colIdx.buffer, nat.colIdx.byteOffset, nat.colIdx.byteLength).equals(Buffer.from(js.colIdx.buffer, js.colIdx.byteOffset, js.colIdx.byteLength)), at).toBe(true);
+          expect(Buffer.from(nat.values.buffer, nat.values.byteOffset, nat.values.byteLength).equals(Buffer.from(js.values.buffer, js.values.byteOffset, js.values.byteLength)), at).toBe(true);
         }
       }
     }

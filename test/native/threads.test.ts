@@ -415,8 +415,8 @@ for (let r = 0; r < rounds; r++) {
   const Y = new Float64Array(A.rows * k);
   addon.spmm(A, new Float64Array(A.cols * k).fill(0.5), k, Y, 1, 0, false);
   const T = addon.transpose(A);
-  outs.push([Buffer.from(y.buffer).toString('base64'), Buffer.from(yt.buffer).toString('base64'),
-    Buffer.from(Y.buffer).toString('base64'), Buffer.from(T.values.buffer).toString('base64')]);
+  outs.push([Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64'), Buffer.from(yt.buffer, yt.byteOffset, yt.byteLength).toString('base64'),
+    Buffer.from(Y.buffer, Y.byteOffset, Y.byteLength).toString('base64'), Buffer.from(T.values.buffer, T.values.byteOffset, T.values.byteLength).toString('base64')]);
 }
 parentPort.postMessage(outs);
 `;
