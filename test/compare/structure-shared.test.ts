@@ -180,7 +180,8 @@ while (Atomics.load(stop, 0) === 0) {
     for (let round = 0; round < 24; round++) {
       const pending = round % 2 === 0 ? A.transposeAsync() : A.multiplyAsync(B);
       // Break and restore entries until the worker has had time to read them (it copies first).
-      const until = Date.now() + 4;
+      // Windows of 2 to 22 ms: when the worker starts its copy depends on the build (ASan) and load.
+      const until = Date.now() + 2 + (round % 6) * 4;
       for (let s = round + 1; Date.now() < until; s++) {
         const k = (s * 2654435761) % A.colIdx.length;
         const old = A.colIdx[k];
