@@ -170,7 +170,6 @@ Napi::TypedArray newValues(Napi::Env env, Dtype dtype, int64_t length) {
   return newZeroed<double>(env, length, "a values array");
 }
 
-
 Napi::Object makeParts(Napi::Env env, const Napi::Int32Array& rowPtr, const Napi::Int32Array& colIdx,
                        const Napi::TypedArray& values) {
   Napi::Object parts = Napi::Object::New(env);
