@@ -137,8 +137,6 @@ bool overlaps(const Napi::TypedArray& p, const Napi::TypedArray& q) {
 
 namespace {
 
-constexpr size_t kHugePage = size_t{2} << 20;
-
 // Arrays from 1 MiB up are views that start on a huge-page boundary of a buffer holding whole huge
 // pages past it, with huge pages asked for: all of the view can be huge pages, where a plain
 // array's unaligned head and tail (up to 2 MiB each) stay 4 KiB pages and an array under 4 MiB
@@ -150,11 +148,11 @@ Napi::TypedArrayOf<T> newZeroed(Napi::Env env, int64_t length, const char* what)
   try {
     const size_t bytes = static_cast<size_t>(length) * sizeof(T);
     if (bytes < (size_t{1} << 20)) return Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(length));
-    const size_t whole = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, whole + kHugePage);
+    const size_t whole = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, whole + kHugePageBytes);
     const uintptr_t start = reinterpret_cast<uintptr_t>(buffer.Data());
-    const size_t offset = ((start + kHugePage - 1) & ~(kHugePage - 1)) - start;
-    adviseHugePages(buffer.Data(), static_cast<int64_t>(whole + kHugePage));
+    const size_t offset = ((start + kHugePageBytes - 1) & ~(kHugePageBytes - 1)) - start;
+    adviseHugePages(buffer.Data(), static_cast<int64_t>(whole + kHugePageBytes));
     return Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(length), buffer, offset);
   } catch (const Napi::Error&) {
     throwCoded(env, "ERR_SPARSE_NO_MEMORY", std::string("cannot allocate ") + what + " of length " + num(length));

@@ -8,7 +8,7 @@ namespace sparse {
 
 void adviseHugePages(void* data, int64_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  constexpr uintptr_t kHuge = kHugePageBytes;
   if (data == nullptr || bytes < static_cast<int64_t>(2 * kHuge)) return;
   const uintptr_t p = reinterpret_cast<uintptr_t>(data);
   const uintptr_t b = (p + kHuge - 1) & ~(kHuge - 1);

@@ -5,9 +5,13 @@
 // those faults into one. A hint only: errors are ignored, and other systems do nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace sparse {
+
+// The transparent huge page size of x86-64 and of arm64 with 4 KiB base pages.
+constexpr size_t kHugePageBytes = size_t{2} << 20;
 
 void adviseHugePages(void* data, int64_t bytes);
 
