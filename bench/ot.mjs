@@ -11,8 +11,9 @@
 // --only keeps the convergence cases whose names contain one of the given words; --solve-only skips
 // the per-iteration timings (sections 1 and 1b). Each convergence case is solved --repeat times
 // (default 3) by each method and by POT, interleaved, and the medians are reported; a solve that
-// took more than REPEAT_BUDGET_MS is not repeated (its one time is reported). One small SNS and
-// Sinkhorn solve first compiles the TypeScript driver, so no case pays the JIT's first pass.
+// took more than REPEAT_BUDGET_MS is not repeated (its one time is reported). WARMUP_ROUNDS small
+// SNS and Sinkhorn solves first let V8 optimize the TypeScript driver, so that the cases time
+// the solver and not the JIT (see the warm-up below).
 //
 // Default: n = 500 for the convergence cases with Sinkhorn capped at 3000 iterations (a capped run
 // is reported as "> cap", a lower bound); --full runs n = 500, 1000, 2000 with a 100000 cap.
@@ -44,6 +45,7 @@ const solveOnly = argv.includes('--solve-only');
 const repeatAt = argv.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(argv[repeatAt + 1])) : 3;
 const REPEAT_BUDGET_MS = 2000;
+const WARMUP_ROUNDS = 30;
 const TOL = 1e-9;
 const EPS_REL = 1e-3;
 
@@ -200,9 +202,17 @@ for (const n of sizes) {
   cases.push([`density2d-${n}`, () => densities(n, 40 + n)]);
 }
 {
-  // Warm-up: the driver's first pass through the JIT would otherwise land on the first case.
+  // Warm-up: V8 compiles the TypeScript driver over many calls, on background threads that take
+  // the second core meanwhile. After one small solve (what this did before) the 2D densities at
+  // n = 500 took 18-34 ms a solve for the next six; after 10 rounds 11.7-13.9 ms, after 30 rounds
+  // 9.7-12.5 ms (Zen 5, one process each). 30 rounds cost about 0.2 s.
   const w = densities(100, 7);
-  for (const method of ['sns', 'log']) sinkhorn(w.a, w.b, w.C, { epsilon: 1e-3 * maxOf(w.C), method, tol: TOL, maxIter: 200 });
+  const wp = pointCloud(100, 'sq', 7);
+  for (let round = 0; round < WARMUP_ROUNDS; round++) {
+    for (const p of [w, wp]) {
+      for (const method of ['sns', 'log']) sinkhorn(p.a, p.b, p.C, { epsilon: 1e-3 * maxOf(p.C), method, tol: TOL, maxIter: 200 });
+    }
+  }
 }
 for (const [name, make] of cases) {
   if (only && !only.some((w) => name.includes(w))) continue;
