@@ -6,14 +6,15 @@
 // that a noisy machine disturbs both sides alike.
 //
 //   node bench/ot.mjs [--full] [--peers] [--json out.json] [--sizes 500,1000] [--cap iterations]
-//                     [--only density2d,random] [--solve-only] [--repeat 3]
+//                     [--only density2d,random] [--solve-only] [--repeat 3] [--pot-threads 1]
 //
 // --only keeps the convergence cases whose names contain one of the given words; --solve-only skips
 // the per-iteration timings (sections 1 and 1b). Each convergence case is solved --repeat times
 // (default 3) by each method and by POT, interleaved, and the medians are reported; a solve that
 // took more than REPEAT_BUDGET_MS is not repeated (its one time is reported). WARMUP_ROUNDS small
 // SNS and Sinkhorn solves first let V8 optimize the TypeScript driver, so that the cases time
-// the solver and not the JIT (see the warm-up below).
+// the solver and not the JIT (see the warm-up below). POT's numpy uses as many BLAS threads as
+// its BLAS wants (both cores here); --pot-threads n sets OPENBLAS/OMP/MKL_NUM_THREADS for it.
 //
 // Default: n = 500 for the convergence cases with Sinkhorn capped at 3000 iterations (a capped run
 // is reported as "> cap", a lower bound); --full runs n = 500, 1000, 2000 with a 100000 cap.
@@ -44,6 +45,8 @@ const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : null;
 const solveOnly = argv.includes('--solve-only');
 const repeatAt = argv.indexOf('--repeat');
 const repeat = repeatAt >= 0 ? Math.max(1, Number(argv[repeatAt + 1])) : 3;
+const potThreadsAt = argv.indexOf('--pot-threads');
+const potThreads = potThreadsAt >= 0 ? Math.max(1, Number(argv[potThreadsAt + 1])) : null;
 const REPEAT_BUDGET_MS = 2000;
 const WARMUP_ROUNDS = 30;
 const TOL = 1e-9;
@@ -66,7 +69,10 @@ const put = (name, arr) => {
 };
 async function startPot() {
   const script = fileURLToPath(new URL('./peers/pot_bench.py', import.meta.url));
-  const child = spawn('/usr/bin/python3', [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // numpy's BLAS threads by default (Debian's OpenBLAS: both cores, 1.4-1.5x faster than one thread
+  // at n = 1000-2000, the same at 500); --pot-threads 1 gives the one-core POT of issue 4's figures.
+  const blasThreads = potThreads === null ? {} : Object.fromEntries(['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'].map((k) => [k, String(potThreads)]));
+  const child = spawn('/usr/bin/python3', [script, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...blasThreads } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const waiting = [];
@@ -93,7 +99,7 @@ if (peers) {
   try {
     pot = await startPot();
     report.pot = { version: pot.version, results: [] };
-    console.log(`# POT ${pot.version} (numpy, /usr/bin/python3), interleaved with ours`);
+    console.log(`# POT ${pot.version} (numpy, /usr/bin/python3, BLAS threads: ${potThreads ?? "numpy's default"}), interleaved with ours`);
   } catch (err) {
     console.log(`# POT peer unavailable: ${String(err.message ?? err).split('\n')[0]}`);
   }
