@@ -1,5 +1,5 @@
 import { activeBackend } from './backend/select.js';
-import { MAX_INDEX, type Dtype, type Values } from './types.js';
+import { allocValues, MAX_INDEX, type Dtype, type Values } from './types.js';
 
 /**
  * Scratch and result arrays from 1 MiB up come from the active backend (Backend.zeros): the native
@@ -26,6 +26,5 @@ export function zerosI32(length: number): Int32Array {
 
 /** A zeroed values array of the dtype. */
 export function zerosValues(dtype: Dtype, length: number): Values {
-  if (dtype === 'f64') return zerosF64(length);
-  return large(length, 4) ? activeBackend().zeros('f32', length) : new Float32Array(length);
+  return large(length, dtype === 'f64' ? 8 : 4) ? activeBackend().zeros(dtype, length) : allocValues(dtype, length);
 }
