@@ -1,7 +1,8 @@
 import type { Values } from '../../types.js';
 import type { CsrArrays } from '../types.js';
 import { badColumn, badRowPtr, checkRowPtrEnds } from './check.js';
-import { perDtype, type Probe } from './per-dtype.js';
+import { perDtype, perDtypeFromSource, type Probe } from './per-dtype.js';
+import { spmvRowsSource } from './spmv-source.js';
 import { validateCsr } from './validate.js';
 
 /** What `spmvRows` returns when every row is done. */
@@ -21,7 +22,9 @@ const DONE = -1;
  * accumulator. The tree against the former tail (one step each of four, two and one, after a loop
  * that a short row still entered), one process, medians of 15: 5-point Laplacian 31.8 -> 28.5 ms,
  * random 3 a row 1.25x, 6 a row 1.10x, power-law 1.03x, random 10 a row the same (Zen 5).
- * y = A x (alpha 1, beta 0) stores the sum as it is. Self-contained for perDtype.
+ * y = A x (alpha 1, beta 0) stores the sum as it is. Self-contained for perDtype. What runs is
+ * the kernel generated from this row body by spmv-source.ts, four rows a step; this one-row form
+ * serves where code cannot be generated from strings.
  */
 function spmvRows(rowPtr: Int32Array, colIdx: Int32Array, values: Values, x: Values, y: Values, rows: number, alpha: number, beta: number, from: number): number {
   const limit = colIdx.length;
@@ -80,7 +83,38 @@ const probeRows: Probe<typeof spmvRows> = (f, V) => {
   const y = new V(1);
   return f(Int32Array.of(0, 2), Int32Array.of(0, 0), V.of(2, 3), V.of(5), y, 1, 1, 0, 0) === DONE && y[0] === 25;
 };
-const rowsKernels = perDtype(spmvRows, probeRows);
+
+/**
+ * The generated kernel must return what spmvRows returns and write the same bits, here on 23 rows
+ * of 0-17 entries (not a multiple of four), for y = A x and the general update, with a NaN in x
+ * and with a row end below its start. spmvRows itself is the original function, so no copy's
+ * feedback sees the other value type.
+ */
+const probeGenerated: Probe<typeof spmvRows> = (f, V) => {
+  const lengths = [5, 0, 9, 1, 17, 8, 2, 3, 4, 6, 7, 16, 5, 5, 5, 5, 0, 0, 12, 1, 2, 3, 11];
+  const rows = lengths.length;
+  const cols = 13;
+  const rowPtr = new Int32Array(rows + 1);
+  lengths.forEach((n, i) => (rowPtr[i + 1] = rowPtr[i] + n));
+  const nnz = rowPtr[rows];
+  const colIdx = Int32Array.from({ length: nnz }, (_, k) => (k * 7) % cols);
+  const values = new V(nnz).map((_, k) => (k % 3 === 0 ? -1 : 1) / (k + 3));
+  const x = new V(cols).map((_, j) => 1 / (j + 2));
+  const agree = (rp: Int32Array, xs: typeof x, alpha: number, beta: number): boolean => {
+    const want = new V(rows).map((_, i) => i - 4.5);
+    const got = want.slice();
+    const a = spmvRows(rp, colIdx, values, xs, want, rows, alpha, beta, 0);
+    const b = f(rp, colIdx, values, xs, got, rows, alpha, beta, 0);
+    return a === b && want.every((v, i) => Object.is(v, got[i]));
+  };
+  const nanX = x.slice();
+  nanX[colIdx[rowPtr[10]]] = NaN;
+  const badRowPtr = rowPtr.slice();
+  badRowPtr[7] = badRowPtr[6] - 1;
+  return agree(rowPtr, x, 1, 0) && agree(rowPtr, x, 0.7, 0) && agree(rowPtr, x, 0.7, 0.9) && agree(rowPtr, nanX, 1, 0) && agree(badRowPtr, x, 1, 0);
+};
+
+const rowsKernels = perDtypeFromSource(spmvRowsSource(), perDtype(spmvRows, probeRows), probeGenerated);
 
 /** y = alpha*A*x + beta*y, one dot product per row, entries in storage order. */
 export function spmvCsr(A: CsrArrays, x: Values, y: Values, alpha: number, beta: number): void {
