@@ -21,6 +21,7 @@ class Addon : public Napi::Addon<Addon> {
   Addon(Napi::Env env, Napi::Object exports)
       : cpu_(detectCpuFeatures(std::getenv("SPARSE_LINALG_SIMD"))), table_(kernelTableFor(cpu_.level)) {
     if (table_ == nullptr) table_ = kernelTableFor(SimdLevel::Scalar);
+    arrayBuffer_ = Napi::Persistent(env.Global().Get("ArrayBuffer").As<Napi::Function>());
     exportSpmv(env, exports);
     exportSpmm(env, exports);
     exportSpgemm(env, exports);
@@ -40,6 +41,7 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   const KernelTable& table() const { return *table_; }
+  Napi::Function arrayBuffer() const { return arrayBuffer_.Value(); }
 
  private:
   // info() -> { version, simd, simdSupported, hardwareThreads, simdWarning? }
@@ -89,9 +91,12 @@ class Addon : public Napi::Addon<Addon> {
 
   const CpuFeatures cpu_;
   const KernelTable* table_;
+  Napi::FunctionReference arrayBuffer_;
 };
 
 const KernelTable& kernels(Napi::Env env) { return env.GetInstanceData<Addon>()->table(); }
+
+Napi::Function arrayBufferConstructor(Napi::Env env) { return env.GetInstanceData<Addon>()->arrayBuffer(); }
 
 }  // namespace sparse::binding
 

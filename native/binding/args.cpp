@@ -8,6 +8,7 @@
 #include <string>
 
 #include "errors.hpp"
+#include "exports.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
 
@@ -143,13 +144,25 @@ namespace {
 // gets none; on the project's VMs each 4 KiB fault of a fresh page costs about 10 us. The buffer
 // is up to 4 MiB longer than the view: address space, and at most one partly used huge page in
 // memory (the bytes before the view are never written).
+//
+// Buffers from 64 KiB up come from JS's ArrayBuffer constructor: when memory runs out it throws a
+// RangeError, which becomes ERR_SPARSE_NO_MEMORY here, where napi_create_arraybuffer
+// (v8::ArrayBuffer::New) ends the process. Smaller ones are not worth the call.
 template <class T>
 Napi::TypedArrayOf<T> newZeroed(Napi::Env env, int64_t length, const char* what) {
+  if (length < 0) {
+    // Only an invalid structure could size a result so; the checks before every allocation catch it.
+    throwCoded(env, "ERR_SPARSE_FORMAT", std::string("cannot allocate ") + what + " of negative length " + num(length));
+  }
   try {
     const size_t bytes = static_cast<size_t>(length) * sizeof(T);
-    if (bytes < (size_t{1} << 20)) return Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(length));
+    if (bytes < (size_t{1} << 16)) return Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(length));
+    auto allocate = [&](size_t n) {
+      return arrayBufferConstructor(env).New({Napi::Number::New(env, static_cast<double>(n))}).template As<Napi::ArrayBuffer>();
+    };
+    if (bytes < (size_t{1} << 20)) return Napi::TypedArrayOf<T>::New(env, static_cast<size_t>(length), allocate(bytes), 0);
     const size_t whole = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, whole + kHugePageBytes);
+    Napi::ArrayBuffer buffer = allocate(whole + kHugePageBytes);
     const uintptr_t start = reinterpret_cast<uintptr_t>(buffer.Data());
     const size_t offset = ((start + kHugePageBytes - 1) & ~(kHugePageBytes - 1)) - start;
     adviseHugePages(buffer.Data(), static_cast<int64_t>(whole + kHugePageBytes));

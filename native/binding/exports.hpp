@@ -10,6 +10,9 @@ namespace sparse::binding {
 // The kernel table this environment's addon instance chose (SIMD level); defined in addon.cpp.
 const KernelTable& kernels(Napi::Env env);
 
+// JS's ArrayBuffer constructor as this environment had it when the addon loaded (addon.cpp).
+Napi::Function arrayBufferConstructor(Napi::Env env);
+
 void exportSpmv(Napi::Env env, Napi::Object exports);
 void exportSpmm(Napi::Env env, Napi::Object exports);
 void exportSpgemm(Napi::Env env, Napi::Object exports);

@@ -72,6 +72,9 @@ Status checkBsrEnds(const BsrView<T>& A) {
     return Status::format("blockRowPtr[blockRows] = " + num(nnzb) + " exceeds the length of blockColIdx (" +
                           num(A.blockColIdxLen) + ") or the blocks in values (" + num(valueBlocks) + ")");
   }
+  // Callers size results by nnzb after this check. validateBsr's walk would stop at block row 0,
+  // whose end is either below its start (0) or above a negative nnzb.
+  if (nnzb < 0) return badBlockRowPtr(0);
   return Status::okay();
 }
 

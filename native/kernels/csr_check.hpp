@@ -22,6 +22,22 @@ inline Status badColumn(int64_t k, int32_t j, int64_t cols) {
                         num(cols) + ")");
 }
 
+// The first bad row end or column, row by row (the walk of validateCsr, for a row pointer whose
+// ends checkRowPtrEnds has seen): every row end is checked before its columns are read.
+template <class T>
+Status firstRowError(const CsrView<T>& A) {
+  int64_t start = A.rowPtr[0];
+  for (int64_t i = 0; i < A.rows; i++) {
+    const int64_t end = A.rowPtr[i + 1];
+    if (end < start || end > A.colIdxLen) return badRowPtr(i);
+    for (int64_t k = start; k < end; k++) {
+      if (outOfRange(A.colIdx[k], A.cols)) return badColumn(k, A.colIdx[k], A.cols);
+    }
+    start = end;
+  }
+  return Status::okay();
+}
+
 // O(1): length, first entry, and rowPtr[rows] against the buffers. Must pass before nnz() is used.
 template <class T>
 Status checkRowPtrEnds(const CsrView<T>& A) {
@@ -34,6 +50,12 @@ Status checkRowPtrEnds(const CsrView<T>& A) {
     return Status::format("rowPtr[rows] = " + num(nnz) + " exceeds the length of colIdx (" + num(A.colIdxLen) +
                           ") or values (" + num(A.valuesLen) + ")");
   }
+  // Callers size results by nnz after this check. A negative one means the row pointer decreases
+  // somewhere: report the structure's first error, as a full check (and the JS twin) would.
+  if (nnz < 0) {
+    Status s = firstRowError(A);
+    return s.ok() ? changedDuringCall() : s;
+  }
   return Status::okay();
 }
 
@@ -44,16 +66,7 @@ template <class T>
 Status validateCsr(const CsrView<T>& A) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
-  int64_t start = A.rowPtr[0];
-  for (int64_t i = 0; i < A.rows; i++) {
-    const int64_t end = A.rowPtr[i + 1];
-    if (end < start || end > A.colIdxLen) return badRowPtr(i);
-    for (int64_t k = start; k < end; k++) {
-      if (outOfRange(A.colIdx[k], A.cols)) return badColumn(k, A.colIdx[k], A.cols);
-    }
-    start = end;
-  }
-  return Status::okay();
+  return firstRowError(A);
 }
 
 // A product whose fused check failed part-way has a partial output: the structure's first error, or

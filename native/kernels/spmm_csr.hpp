@@ -251,6 +251,8 @@ template <SimdLevel L, class T>
 Status spmm(const CsrView<T>& A, const T* X, int64_t k, T* Y, double alpha, double beta, bool transpose) {
   Status s = checkRowPtrEnds(A);
   if (!s.ok()) return s;
+  // With no columns no block reads colIdx; the structure is still checked, as the JS twin does.
+  if (k == 0) return validateCsr(A);
   if (!transpose) {
     Buf<int64_t> bounds;
     int64_t parts = 0;

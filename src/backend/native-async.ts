@@ -1,6 +1,7 @@
 import { mapNativeError } from '../errors.js';
 import type { Values } from '../types.js';
 import { abortError } from '../util/abort.js';
+import { csrBuffers, pinBuffers } from '../util/pin.js';
 import type { Backend, CsrArrays, CsrParts } from './types.js';
 
 /** The Backend methods that the addon implements as { promise, cancel } jobs. */
@@ -51,15 +52,24 @@ async function runJob<R>(signal: AbortSignal | undefined, start: () => NativeJob
   }
 }
 
+/** The addon's jobs as Backend methods; each pins its arrays first (util/pin.ts: a buffer transferred under a running job would be freed under it). */
 export function wrapAsync(addon: NativeAsyncAddon): Pick<Backend, AsyncKey> {
   return {
     async spmvAsync(A, x, y, alpha, beta, transpose, signal) {
+      pinBuffers(...csrBuffers(A), x, y);
       await runJob(signal, () => addon.spmvAsync(A, x, y, alpha, beta, transpose));
     },
     async spmmAsync(A, X, k, Y, alpha, beta, transpose, signal) {
+      pinBuffers(...csrBuffers(A), X, Y);
       await runJob(signal, () => addon.spmmAsync(A, X, k, Y, alpha, beta, transpose));
     },
-    spgemmAsync: (A, B, signal) => runJob(signal, () => addon.spgemmAsync(A, B)),
-    transposeAsync: (A, signal) => runJob(signal, () => addon.transposeAsync(A)),
+    spgemmAsync: (A, B, signal) => {
+      pinBuffers(...csrBuffers(A), ...csrBuffers(B));
+      return runJob(signal, () => addon.spgemmAsync(A, B));
+    },
+    transposeAsync: (A, signal) => {
+      pinBuffers(...csrBuffers(A));
+      return runJob(signal, () => addon.transposeAsync(A));
+    },
   };
 }

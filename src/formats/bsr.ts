@@ -1,7 +1,7 @@
 import { FormatError, ShapeError } from '../errors.js';
 import { activeBackend } from '../backend/select.js';
 import type { BsrArrays } from '../backend/types.js';
-import { checkBlockShape, validateBsr } from '../backend/js/bsr-check.js';
+import { badBlockRowPtr, checkBlockShape, validateBsr } from '../backend/js/bsr-check.js';
 import { bsrMatmat, bsrMatvec } from '../ops/bsr.js';
 import { checkCsr } from '../ops/common.js';
 import type { MatmatOptions } from '../ops/matmat.js';
@@ -184,6 +184,9 @@ export class BsrMatrix implements BsrArrays {
     const J = Math.floor(j / c);
     let lo = this.blockRowPtr[I];
     let hi = this.blockRowPtr[I + 1] - 1;
+    // Arrays written since construction must not send the search astray (a bound of -2^31 runs
+    // for billions of steps).
+    if (!(lo >= 0 && lo <= hi + 1 && hi < this.blockColIdx.length && (hi + 1) * r * c <= this.values.length)) throw badBlockRowPtr(I);
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const b = this.blockColIdx[mid];

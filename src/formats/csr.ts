@@ -16,6 +16,7 @@ import { BsrMatrix } from './bsr.js';
 import type { CscMatrix } from './csc.js';
 import { DenseMatrix } from './dense.js';
 import { checkCsrStructure } from './validate.js';
+import { badRowPtr } from '../backend/js/check.js';
 import { zerosValues } from '../memory.js';
 
 export interface CsrInput {
@@ -184,6 +185,7 @@ export class CsrMatrix implements CsrArrays {
   /** A[i, j] (0 when not stored). */
   get(i: number, j: number): number {
     this.checkIndex(i, j);
+    this.checkRowBounds(i);
     let lo = this.rowPtr[i];
     let hi = this.rowPtr[i + 1] - 1;
     while (lo <= hi) {
@@ -199,6 +201,7 @@ export class CsrMatrix implements CsrArrays {
   /** Row i as copies of its column indices and values. */
   row(i: number): { indices: Int32Array; values: Values } {
     this.checkIndex(i, 0, true);
+    this.checkRowBounds(i);
     const s = this.rowPtr[i];
     const e = this.rowPtr[i + 1];
     return { indices: this.colIdx.slice(s, e), values: this.values.slice(s, e) };
@@ -340,6 +343,13 @@ export class CsrMatrix implements CsrArrays {
    */
   toBsr(r: number, c: number = r): BsrMatrix {
     return BsrMatrix.fromCsr(this, r, c);
+  }
+
+  /** Row i's bounds, which arrays written since construction may have broken: inside colIdx, in order. */
+  private checkRowBounds(i: number): void {
+    const start = this.rowPtr[i];
+    const end = this.rowPtr[i + 1];
+    if (!(start >= 0 && start <= end && end <= this.colIdx.length && end <= this.values.length)) throw badRowPtr(i);
   }
 
   private checkIndex(i: number, j: number, rowOnly = false): void {

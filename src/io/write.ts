@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { FormatError, ShapeError } from '../errors.js';
+import { validateCsr } from '../backend/js/validate.js';
 import { CsrMatrix } from '../formats/csr.js';
 
 export type WriteField = 'real' | 'integer' | 'pattern';
@@ -84,6 +85,9 @@ function plan(A: CsrMatrix, options: WriteOptions): Plan {
   if (field === 'pattern' && symmetry === 'skew-symmetric') {
     throw new FormatError(`'pattern skew-symmetric' is not a valid Matrix Market type`);
   }
+  // Arrays written since construction must not send the loops below astray (a row end of -2^31
+  // would run for billions of steps): the structure's first error, as any kernel reports it.
+  validateCsr(A);
   const { rows, rowPtr, colIdx, values } = A;
   if (field === 'integer') {
     for (let t = 0; t < A.nnz; t++) {

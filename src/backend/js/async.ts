@@ -1,6 +1,7 @@
 import { FormatError, SparseError } from '../../errors.js';
 import { MAX_INDEX, allocValues, dtypeOf, type Dtype, type Values } from '../../types.js';
 import { throwIfAborted, yieldToEventLoop } from '../../util/abort.js';
+import { csrBuffers, pinBuffers } from '../../util/pin.js';
 import type { Backend, CsrArrays, CsrParts } from '../types.js';
 import { checkRowPtrEnds } from './check.js';
 import { newSpgemmWorkspace, spgemmRowRange } from './spgemm.js';
@@ -24,6 +25,7 @@ export const ASYNC_BLOCK_WORK = 1 << 16;
  */
 export const jsAsync: Pick<Backend, 'spmvAsync' | 'spmmAsync' | 'spgemmAsync' | 'transposeAsync'> = {
   async spmvAsync(A, x, y, alpha, beta, transpose, signal) {
+    pinBuffers(...csrBuffers(A), x, y);
     if (!transpose) {
       await inRowBlocks(A, ASYNC_BLOCK_WORK, signal, (v, r0, r1) => spmvCsr(v, x, y.subarray(r0, r1), alpha, beta), () =>
         spmvCsr(A, x, y, alpha, beta),
@@ -41,6 +43,7 @@ export const jsAsync: Pick<Backend, 'spmvAsync' | 'spmmAsync' | 'spgemmAsync' | 
   },
 
   async spmmAsync(A, X, k, Y, alpha, beta, transpose, signal) {
+    pinBuffers(...csrBuffers(A), X, Y);
     const budget = Math.max(1, Math.floor(ASYNC_BLOCK_WORK / Math.max(k, 1)));
     if (!transpose) {
       await inRowBlocks(A, budget, signal, (v, r0, r1) => spmmCsr(v, X, k, Y.subarray(r0 * k, r1 * k), alpha, beta), () =>
@@ -58,6 +61,7 @@ export const jsAsync: Pick<Backend, 'spmvAsync' | 'spmmAsync' | 'spgemmAsync' | 
   },
 
   async spgemmAsync(A, B, signal) {
+    pinBuffers(...csrBuffers(A), ...csrBuffers(B));
     validateCsr(A);
     validateCsr(B);
     const { rows, rowPtr: ap, colIdx: aj } = A;
@@ -86,6 +90,7 @@ export const jsAsync: Pick<Backend, 'spmvAsync' | 'spmmAsync' | 'spgemmAsync' | 
   },
 
   async transposeAsync(A, signal) {
+    pinBuffers(...csrBuffers(A));
     validateCsr(A);
     const { rows, cols, rowPtr: ap, colIdx: aj, values: av } = A;
     const nnz = ap[rows];

@@ -47,6 +47,9 @@ export function checkBsrEnds(B: BsrArrays): number {
   if (nnzb > blockColIdx.length || nnzb > valueBlocks) {
     throw new FormatError(`blockRowPtr[blockRows] = ${nnzb} exceeds the length of blockColIdx (${blockColIdx.length}) or the blocks in values (${valueBlocks})`);
   }
+  // Callers size results by nnzb after this check. validateBsr's walk would stop at block row 0,
+  // whose end is either below its start (0) or above a negative nnzb.
+  if (nnzb < 0) throw badBlockRowPtr(0);
   return nnzb;
 }
 

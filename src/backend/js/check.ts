@@ -22,4 +22,38 @@ export function checkRowPtrEnds(A: CsrArrays): void {
   if (nnz > colIdx.length || nnz > values.length) {
     throw new FormatError(`rowPtr[rows] = ${nnz} exceeds the length of colIdx (${colIdx.length}) or values (${values.length})`);
   }
+  // Kernels size their results by nnz after this check. A negative one means the row pointer
+  // decreases somewhere: the structure's first error, as the full check reports it.
+  if (nnz < 0) {
+    throwFirstRowError(A);
+    // Only another thread writing a shared rowPtr meanwhile gets here.
+    throw new FormatError(`rowPtr[rows] = ${nnz} is negative`);
+  }
+}
+
+/**
+ * Throws the first error in row order (a row's end before its columns), for a row pointer whose
+ * ends have been checked; returns when there is none. Two tight passes: the row pointer, then one
+ * flat sweep over the columns of the rows before the first bad row end (about twice as fast as
+ * checking columns row by row).
+ */
+export function throwFirstRowError(A: CsrArrays): void {
+  const { rows, cols, rowPtr, colIdx } = A;
+  const limit = colIdx.length;
+  let badRow = -1;
+  let start = rowPtr[0];
+  for (let i = 0; i < rows; i++) {
+    const end = rowPtr[i + 1];
+    if (end < start || end > limit) {
+      badRow = i;
+      break;
+    }
+    start = end;
+  }
+  // Rows before badRow are monotone, so their columns are exactly colIdx[0, start).
+  for (let k = 0; k < start; k++) {
+    const j = colIdx[k];
+    if (j >>> 0 >= cols) throw badColumn(k, j, cols);
+  }
+  if (badRow >= 0) throw badRowPtr(badRow);
 }

@@ -1,9 +1,34 @@
+import { FormatError } from '../../errors.js';
 import type { OtCost } from '../types.js';
+import { badRowPtr, checkRowPtrEnds } from './check.js';
 
 // Optimal-transport kernels: the hot loops of src/ot. Plain typed-array loops that V8 compiles
-// well: no closures, no allocation, one exp per entry. A CSR cost's column indices were checked
-// when the problem was validated; an out-of-range index here reads undefined and gives NaN, never
-// an out-of-bounds access.
+// well: no closures, no allocation, one exp per entry.
+
+type CsrCost = Extract<OtCost, { kind: 'csr' }>;
+
+/**
+ * The checks of the native CSR passes (native/kernels/ot_csr.hpp), in their order: the row
+ * pointer's ends, every row bound of rows [r0, r1), then the columns row by row. The problem was
+ * validated once, but its arrays may be written since (from onIteration, say), and a row start of
+ * -2^31 would send a pass through billions of steps.
+ */
+function checkCsrPass(C: CsrCost, r0: number, r1: number): void {
+  checkRowPtrEnds(C);
+  const { rowPtr, colIdx, cols } = C;
+  const nnz = rowPtr[C.rows];
+  for (let i = r0; i < r1; i++) {
+    const start = rowPtr[i];
+    const end = rowPtr[i + 1];
+    if (start < 0 || end < start || end > nnz) throw badRowPtr(i);
+  }
+  for (let i = r0; i < r1; i++) {
+    const end = rowPtr[i + 1];
+    for (let k = rowPtr[i]; k < end; k++) {
+      if (colIdx[k] >>> 0 >= cols) throw new FormatError(`column index out of range [0, ${cols}) in row ${i}`);
+    }
+  }
+}
 
 /**
  * The window in which a guess-shifted exp-sum is trusted (native/kernels/ot_lse.hpp, kOtSumLow /
@@ -43,6 +68,7 @@ export function otLseRows(C: OtCost, v: Float64Array, eps: number, out: Float64A
       out[i] = mx + eps * Math.log(s);
     }
   } else {
+    checkCsrPass(C, r0, r1);
     const { rowPtr, colIdx, values } = C;
     for (let i = r0; i < r1; i++) {
       const start = rowPtr[i];
@@ -80,6 +106,7 @@ export function otLseColsShifted(C: OtCost, u: Float64Array, eps: number, shift:
       for (let j = 0; j < m; j++) colSum[j] += Math.exp((ui - d[base + j]) * inv - shift[j]);
     }
   } else {
+    checkCsrPass(C, r0, r1);
     const { rowPtr, colIdx, values } = C;
     for (let i = r0; i < r1; i++) {
       const ui = u[i];
@@ -112,6 +139,7 @@ export function otLseCols(C: OtCost, u: Float64Array, eps: number, colMax: Float
       }
     }
   } else {
+    checkCsrPass(C, r0, r1);
     const { rowPtr, colIdx, values } = C;
     for (let i = r0; i < r1; i++) {
       const ui = u[i];
@@ -167,6 +195,7 @@ export function otPlanPass(
       rowSums[i] = rs;
     }
   } else {
+    checkCsrPass(C, r0, r1);
     const { rowPtr, colIdx, values } = C;
     for (let i = r0; i < r1; i++) {
       const fi = f[i];
@@ -236,6 +265,7 @@ export function otExpm1Dot(C: OtCost, P: Float64Array, df: Float64Array, dg: Flo
       }
     }
   } else {
+    checkCsrPass(C, r0, r1);
     const { rowPtr, colIdx } = C;
     for (let i = r0; i < r1; i++) {
       const di = df[i];
@@ -271,6 +301,7 @@ export function otKernelMatvec(K: OtCost, x: Float64Array, y: Float64Array, tran
       }
     }
   } else {
+    checkCsrPass(K, r0, r1);
     const { rowPtr, colIdx, values } = K;
     if (transpose) {
       for (let i = r0; i < r1; i++) {
@@ -304,6 +335,7 @@ export function otScalingSweep(K: OtCost, v: Float64Array, a: Float64Array, uOld
       for (let j = 0; j < m; j++) colAcc[j] += d[base + j] * ui;
     }
   } else {
+    checkCsrPass(K, r0, r1);
     const { rowPtr, colIdx, values } = K;
     for (let i = r0; i < r1; i++) {
       const start = rowPtr[i];
